@@ -1,0 +1,36 @@
+//! Events between contexts: the [`Bus`] trait, the in-process bus, the outbox [`relay`] and the
+//! idempotent consumer [`inbox`].
+//!
+//! Delivery is at-least-once end to end: the outbox row survives until the bus accepted the
+//! event, and a consumer's inbox row is written in the same transaction as its effect, so a
+//! re-delivered event changes nothing. At-least-once delivery thus gives exactly-once effects.
+
+pub mod inbox;
+mod memory;
+pub mod relay;
+
+pub use inbox::Handler;
+pub use memory::InProcessBus;
+pub use relay::{Relay, RelayOptions};
+
+use kernel::BoxFuture;
+use kernel::event::Envelope;
+use store::Migration;
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    context: "bus",
+    version: 1,
+    name: "inbox",
+    sql: include_str!("../migrations/0001_inbox.sql"),
+    postgres: None,
+}];
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct PublishError(pub String);
+
+/// Where the relay hands events. `publish` returns once the event is durably accepted: by the
+/// broker (RabbitMQ), or by every in-process consumer having processed it.
+pub trait Bus: Send + Sync {
+    fn publish<'a>(&'a self, envelope: &'a Envelope) -> BoxFuture<'a, Result<(), PublishError>>;
+}

@@ -1,0 +1,209 @@
+//! Who is calling: roles, API-key scopes and the [`Principal`] extractor.
+//!
+//! The extractor only reads the credentials; checking them is the users context's job, reached
+//! through the [`Authenticate`] trait that the application puts in the request extensions. That
+//! keeps every context free to guard its handlers without depending on the users context.
+
+use crate::BoxFuture;
+use crate::error::{Error, Result};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Customer,
+    Seller,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Customer => "customer",
+            Self::Seller => "seller",
+            Self::Admin => "admin",
+        }
+    }
+
+    /// True when this role has every power of `min` (admin ⊇ seller ⊇ customer).
+    pub fn at_least(self, min: Role) -> bool {
+        let rank = |r: Role| match r {
+            Role::Customer => 0,
+            Role::Seller => 1,
+            Role::Admin => 2,
+        };
+        rank(self) >= rank(min)
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "customer" => Some(Self::Customer),
+            "seller" => Some(Self::Seller),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// What an API key may do. A session (JWT) carries every scope its role allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+pub enum Scope {
+    #[serde(rename = "account:read")]
+    AccountRead,
+    #[serde(rename = "account:write")]
+    AccountWrite,
+    #[serde(rename = "users:read")]
+    UsersRead,
+    #[serde(rename = "users:write")]
+    UsersWrite,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 4] = [Self::AccountRead, Self::AccountWrite, Self::UsersRead, Self::UsersWrite];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AccountRead => "account:read",
+            Self::AccountWrite => "account:write",
+            Self::UsersRead => "users:read",
+            Self::UsersWrite => "users:write",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|scope| scope.as_str() == s)
+    }
+
+    /// The least role that may hold this scope.
+    pub fn min_role(self) -> Role {
+        match self {
+            Self::AccountRead | Self::AccountWrite => Role::Customer,
+            Self::UsersRead | Self::UsersWrite => Role::Admin,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthMethod {
+    /// An access token of a login session.
+    Session { session_id: String },
+    /// An integration's API key, limited to its scopes.
+    ApiKey { key_id: String, scopes: Vec<Scope> },
+}
+
+/// An authenticated caller, with the role it has *now* (not when its token was issued).
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: String,
+    pub role: Role,
+    pub method: AuthMethod,
+}
+
+impl Principal {
+    /// 403 unless the caller has one of `roles`.
+    pub fn require_role(&self, roles: &[Role]) -> Result<()> {
+        if roles.contains(&self.role) { Ok(()) } else { Err(Error::forbidden("Your role may not do this.")) }
+    }
+
+    /// 403 unless the caller may use `scope`: sessions by role, API keys by their scopes.
+    pub fn require_scope(&self, scope: Scope) -> Result<()> {
+        let role_ok = self.role.at_least(scope.min_role());
+        let key_ok = match &self.method {
+            AuthMethod::Session { .. } => true,
+            AuthMethod::ApiKey { scopes, .. } => scopes.contains(&scope),
+        };
+        if !role_ok {
+            Err(Error::forbidden("Your role may not do this."))
+        } else if !key_ok {
+            Err(Error::new(
+                crate::ErrorKind::Forbidden,
+                "insufficient_scope",
+                format!("This API key lacks the `{}` scope.", scope.as_str()),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn require_session(&self) -> Result<&str> {
+        match &self.method {
+            AuthMethod::Session { session_id } => Ok(session_id),
+            AuthMethod::ApiKey { .. } => Err(Error::forbidden("This needs a login session, not an API key.")),
+        }
+    }
+}
+
+/// Credentials as presented; not yet checked.
+#[derive(Debug, Clone, Copy)]
+pub enum Credentials<'a> {
+    Bearer(&'a str),
+    ApiKey(&'a str),
+}
+
+pub trait Authenticate: Send + Sync {
+    fn authenticate<'a>(&'a self, credentials: Credentials<'a>) -> BoxFuture<'a, Result<Principal>>;
+}
+
+/// The authenticator, as the application places it in request extensions.
+#[derive(Clone)]
+pub struct Authenticator(pub Arc<dyn Authenticate>);
+
+pub fn credentials(headers: &HeaderMap) -> Result<Option<Credentials<'_>>> {
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let value = value.to_str().map_err(|_| bad_credentials())?;
+        let (scheme, token) = value.split_once(' ').ok_or_else(bad_credentials)?;
+        if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+            return Err(bad_credentials());
+        }
+        return Ok(Some(Credentials::Bearer(token.trim())));
+    }
+    if let Some(value) = headers.get("x-api-key") {
+        let key = value.to_str().map_err(|_| bad_credentials())?;
+        return Ok(Some(Credentials::ApiKey(key.trim())));
+    }
+    Ok(None)
+}
+
+fn bad_credentials() -> Error {
+    Error::unauthenticated("invalid_credentials", "The credentials are malformed.")
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Principal {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(principal) = parts.extensions.get::<Principal>() {
+            return Ok(principal.clone());
+        }
+        let credentials = credentials(&parts.headers)?
+            .ok_or_else(|| Error::unauthenticated("unauthenticated", "This needs a bearer token or an API key."))?;
+        let authenticator = parts
+            .extensions
+            .get::<Authenticator>()
+            .cloned()
+            .ok_or_else(|| Error::internal("no authenticator installed"))?;
+        let principal = authenticator.0.authenticate(credentials).await?;
+        parts.extensions.insert(principal.clone());
+        Ok(principal)
+    }
+}
+
+/// The client's address as the server saw the connection. `X-Forwarded-For` is not trusted.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+        Ok(Self(ip))
+    }
+}

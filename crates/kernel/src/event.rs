@@ -1,0 +1,48 @@
+//! The event envelope every context publishes through the outbox.
+
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// A typed domain event. `TYPE` is `<aggregate>.<past-tense verb>`, e.g. `user.registered`.
+pub trait Event: Serialize {
+    const TYPE: &'static str;
+    const VERSION: u32 = 1;
+    fn aggregate_id(&self) -> &str;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub version: u32,
+    pub occurred_at: Timestamp,
+    pub aggregate_id: String,
+    pub payload: serde_json::Value,
+    /// W3C `traceparent` of the request that caused the event, when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<String>,
+}
+
+impl Envelope {
+    pub fn new<E: Event>(event: &E) -> Self {
+        Self {
+            id: crate::id::new_id("evt"),
+            event_type: E::TYPE.to_owned(),
+            version: E::VERSION,
+            occurred_at: Timestamp::now(),
+            aggregate_id: event.aggregate_id().to_owned(),
+            payload: serde_json::to_value(event).unwrap_or(serde_json::Value::Null),
+            trace: None,
+        }
+    }
+
+    /// True when `pattern` matches the type: exact, `*`, or a prefix ending in `.*`.
+    pub fn matches(&self, pattern: &str) -> bool {
+        pattern == "*"
+            || pattern == self.event_type
+            || pattern
+                .strip_suffix(".*")
+                .is_some_and(|p| self.event_type.strip_prefix(p).is_some_and(|r| r.starts_with('.')))
+    }
+}

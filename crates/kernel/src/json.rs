@@ -1,0 +1,110 @@
+//! `Json<T>`: the request-body extractor every handler uses, so that a bad body always gets
+//! the same problem+json answer: 415 for a wrong content type, 413 over the size limit, 400
+//! for malformed JSON, 422 naming the field for a missing, unknown or mistyped one.
+
+use crate::error::{Error, ErrorKind, FieldError};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|mime| {
+                let mime = mime.trim().to_ascii_lowercase();
+                mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+            })
+            .unwrap_or(false);
+        if !is_json {
+            return Err(Error::new(
+                ErrorKind::UnsupportedMediaType,
+                "unsupported_media_type",
+                "Send the body as JSON with `Content-Type: application/json`.",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                Error::new(ErrorKind::PayloadTooLarge, "payload_too_large", "The request body is too large.")
+            } else {
+                Error::bad_request("unreadable_body", "The request body could not be read.")
+            }
+        })?;
+        parse(&bytes).map(Json)
+    }
+}
+
+/// Deserialises `bytes`, turning serde's error into a problem that names the field.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let message = strip_position(&inner.to_string());
+                let field = named_field(&message).map_or_else(
+                    || if path == "." { String::new() } else { path.clone() },
+                    |name| if path == "." { name.to_owned() } else { format!("{path}.{name}") },
+                );
+                Error::invalid_fields(vec![FieldError { field, message }])
+            }
+            _ => Error::bad_request("invalid_json", "The request body is not valid JSON."),
+        }
+    })
+}
+
+/// serde names the field in the message for missing and unknown fields: "missing field `x`".
+fn named_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `").or_else(|| message.strip_prefix("unknown field `"))?;
+    rest.split('`').next()
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        email: String,
+        age: u32,
+    }
+
+    fn field_of(bytes: &[u8]) -> (String, &'static str) {
+        let err = parse::<Body>(bytes).expect_err("must fail");
+        (err.errors.first().map(|e| e.field.clone()).unwrap_or_default(), err.code)
+    }
+
+    #[test]
+    fn names_the_field_at_fault() {
+        assert_eq!(field_of(br#"{"age": 3}"#), ("email".into(), "validation_failed"));
+        assert_eq!(field_of(br#"{"email": "a", "age": "x"}"#), ("age".into(), "validation_failed"));
+        assert_eq!(field_of(br#"{"email": "a", "age": 1, "role": "admin"}"#), ("role".into(), "validation_failed"));
+        assert_eq!(field_of(br#"{"email": "#).1, "invalid_json");
+    }
+}

@@ -1,0 +1,17 @@
+//! Shared vocabulary of every Oxcart context: identifiers, time, errors rendered as
+//! RFC 9457 problem+json, the JSON body extractor, cursor pagination, the authenticated
+//! principal and the event envelope. Nothing here does I/O.
+
+pub mod auth;
+pub mod error;
+pub mod event;
+pub mod id;
+pub mod json;
+pub mod page;
+pub mod query;
+pub mod time;
+
+pub use error::{Error, ErrorKind, FieldError, Result, Validation};
+
+/// A boxed future, for traits that are used as trait objects across contexts.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;

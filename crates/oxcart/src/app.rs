@@ -1,0 +1,81 @@
+//! Wiring: one process holding every context, each given its database, the bus and its peers.
+
+use crate::config::Config;
+use anyhow::Context;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use bus::InProcessBus;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use store::{Db, DbOptions, Migration};
+use users::{UsersConfig, UsersService};
+
+/// Every context's migrations, in the order they must apply.
+pub fn migrations() -> Vec<Migration> {
+    [store::outbox::MIGRATIONS, bus::MIGRATIONS, users::MIGRATIONS].concat()
+}
+
+pub struct App {
+    pub config: Config,
+    pub db: Db,
+    pub bus: Arc<InProcessBus>,
+    pub users: Arc<UsersService>,
+}
+
+impl App {
+    /// Connects to the database and builds every context. `migrate` applies pending migrations.
+    pub async fn build(config: Config, migrate: bool) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
+        let mut options = DbOptions::new(config.database_url());
+        if let Some(n) = config.database.max_connections {
+            options.max_connections = n;
+        }
+        let db = Db::connect(&options).await.context("cannot open the database")?;
+        Self::with_db(config, db, migrate).await
+    }
+
+    pub async fn with_db(config: Config, db: Db, migrate: bool) -> anyhow::Result<Self> {
+        if migrate {
+            store::migrate::run(&db, &migrations()).await.context("migrations failed")?;
+        }
+        let secret = match &config.auth.jwt_secret {
+            Some(s) => s.as_bytes().to_vec(),
+            None => jwt_secret_file(&config.data_dir)?,
+        };
+        let users_config = UsersConfig {
+            access_ttl: Duration::from_secs(config.auth.access_ttl_secs),
+            refresh_ttl: Duration::from_secs(config.auth.refresh_ttl_days * 24 * 3600),
+            ..UsersConfig::new(secret)
+        };
+        let users = Arc::new(UsersService::new(db.clone(), users_config));
+        let bus = Arc::new(InProcessBus::new(db.clone()));
+        Ok(Self { config, db, bus, users })
+    }
+}
+
+/// The token-signing key kept in the data dir, made on first use (readable by the owner only).
+fn jwt_secret_file(dir: &Path) -> anyhow::Result<Vec<u8>> {
+    let path = dir.join("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let key = existing.trim();
+        anyhow::ensure!(key.len() >= 43, "{} is too short; delete it to generate a new key", path.display());
+        return Ok(key.as_bytes().to_vec());
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let key = URL_SAFE_NO_PAD.encode(bytes);
+    write_private(&path, &key).with_context(|| format!("cannot write {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a new token-signing key");
+    Ok(key.into_bytes())
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents.as_bytes())
+}

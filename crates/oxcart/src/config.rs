@@ -1,0 +1,174 @@
+//! Configuration: built-in defaults, then `oxcart.toml`, then `OXCART_…` environment
+//! variables (`OXCART_SERVER__BIND` sets `server.bind`), then command-line flags.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where the SQLite database, the generated token key and uploads live.
+    pub data_dir: PathBuf,
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub auth: AuthConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    pub bind: SocketAddr,
+    pub request_timeout_secs: u64,
+    pub body_limit_bytes: usize,
+    /// Exact origins allowed to call the API from a browser, e.g. `https://shop.example.com`.
+    pub cors_origins: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://PATH` or `postgres://…`; empty means `<data_dir>/oxcart.db`.
+    pub url: Option<String>,
+    pub max_connections: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Key that signs access tokens (32+ characters). Empty: generated once in the data dir.
+    pub jwt_secret: Option<String>,
+    pub access_ttl_secs: u64,
+    pub refresh_ttl_days: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// `text` for people, `json` for log collectors.
+    pub format: String,
+    /// A tracing filter such as `info` or `info,users=debug`; `RUST_LOG` wins when set.
+    pub level: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            auth: AuthConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            request_timeout_secs: 30,
+            body_limit_bytes: 1024 * 1024,
+            cors_origins: Vec::new(),
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self { jwt_secret: None, access_ttl_secs: 15 * 60, refresh_ttl_days: 30 }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { format: "text".into(), level: "info".into() }
+    }
+}
+
+/// Flags that override the file and the environment.
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<SocketAddr>,
+}
+
+impl Config {
+    /// Loads and checks the configuration; the error is one line naming the key at fault.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Self, String> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) if !path.exists() => return Err(format!("config file {} does not exist", path.display())),
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None => figment = figment.merge(Toml::file("oxcart.toml")),
+        }
+        // OXCART_TEST_* belong to the test suites and OXCART_CONFIG names the file.
+        let env =
+            Env::prefixed("OXCART_").filter(|k| !k.as_str().starts_with("test_") && k.as_str() != "config").split("__");
+        figment = figment.merge(env);
+        if let Some(dir) = &overrides.data_dir {
+            figment = figment.merge(("data_dir", dir));
+        }
+        if let Some(bind) = overrides.bind {
+            figment = figment.merge(("server.bind", bind.to_string()));
+        }
+        let config: Config = figment.extract().map_err(|e| one_line(&e))?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let bad = |key: &str, problem: &str| Err(format!("{key}: {problem}"));
+        if self.server.request_timeout_secs == 0 {
+            return bad("server.request_timeout_secs", "must be at least 1");
+        }
+        if self.server.body_limit_bytes < 1024 {
+            return bad("server.body_limit_bytes", "must be at least 1024");
+        }
+        for origin in &self.server.cors_origins {
+            let ok = (origin.starts_with("https://") || origin.starts_with("http://"))
+                && !origin.ends_with('/')
+                && origin.split("://").nth(1).is_some_and(|h| !h.is_empty() && !h.contains('/'));
+            if !ok {
+                return bad(
+                    "server.cors_origins",
+                    &format!("`{origin}` is not an origin like https://shop.example.com"),
+                );
+            }
+        }
+        if let Some(url) = &self.database.url
+            && !(url.starts_with("sqlite:") || url.starts_with("postgres:") || url.starts_with("postgresql:"))
+        {
+            return bad("database.url", "must start with sqlite:// or postgres://");
+        }
+        if self.auth.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return bad("auth.jwt_secret", "must be at least 32 characters (or left out to generate one)");
+        }
+        if self.auth.access_ttl_secs == 0 || self.auth.access_ttl_secs > 3600 {
+            return bad("auth.access_ttl_secs", "must be between 1 and 3600");
+        }
+        if self.auth.refresh_ttl_days == 0 || self.auth.refresh_ttl_days > 365 {
+            return bad("auth.refresh_ttl_days", "must be between 1 and 365");
+        }
+        if !matches!(self.log.format.as_str(), "text" | "json") {
+            return bad("log.format", "must be `text` or `json`");
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database.url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("oxcart.db").display()))
+    }
+}
+
+fn one_line(e: &figment::Error) -> String {
+    let key = e.path.join(".");
+    let msg = e.kind.to_string();
+    let source = e.metadata.as_ref().map(|m| format!(" (from {})", m.name)).unwrap_or_default();
+    if key.is_empty() { format!("{msg}{source}") } else { format!("{key}: {msg}{source}") }
+}

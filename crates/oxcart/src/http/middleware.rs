@@ -1,0 +1,93 @@
+//! Cross-cutting layers: request ids, access log, deadlines, security headers, metrics, and the
+//! problem+json answers for unknown routes, wrong methods and panics.
+
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use kernel::{Error, ErrorKind};
+use std::time::{Duration, Instant};
+use tower_http::request_id::{MakeRequestId as MakeId, RequestId};
+
+#[derive(Clone, Copy)]
+pub struct MakeRequestId;
+
+impl MakeId for MakeRequestId {
+    fn make_request_id<B>(&mut self, _req: &axum::http::Request<B>) -> Option<RequestId> {
+        HeaderValue::from_str(&kernel::id::new_id("req")).ok().map(RequestId::new)
+    }
+}
+
+/// One span per request, carrying its id, so every log line of the request can be found.
+pub async fn log_request(req: Request, next: Next) -> Response {
+    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let span = tracing::info_span!("request", request_id = %id, %method, %path);
+    let start = Instant::now();
+    let response = tracing::Instrument::instrument(next.run(req), span.clone()).await;
+    let status = response.status().as_u16();
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::error!(status, ms, "request failed");
+        } else {
+            tracing::debug!(status, ms, "request served");
+        }
+    });
+    response
+}
+
+/// Answers 503 `request_timeout` when a request runs past its deadline.
+pub async fn deadline(limit: Duration, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let mut e = Error::new(ErrorKind::Unavailable, "request_timeout", "The request took too long.");
+            e.retry_after_secs = Some(1);
+            e.into_response()
+        }
+    }
+}
+
+/// API responses are not cached, framed or sniffed; `/docs` sets its own page policy.
+pub async fn api_headers(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Counts requests and their latency per route template (never per raw path).
+pub async fn track(req: Request, next: Next) -> Response {
+    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let method = req.method().to_string();
+    let start = Instant::now();
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("oxcart_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("oxcart_http_request_duration_seconds", "method" => method, "route" => route)
+        .record(start.elapsed().as_secs_f64());
+    response
+}
+
+pub async fn not_found() -> Error {
+    Error::not_found("route_not_found", "No such route.")
+}
+
+pub async fn method_not_allowed() -> Error {
+    Error::new(ErrorKind::MethodNotAllowed, "method_not_allowed", "This route does not take that method.")
+}
+
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    tracing::error!("handler panicked");
+    Error::new(ErrorKind::Internal, "internal", "An internal error occurred.").into_response()
+}

@@ -1,0 +1,95 @@
+//! The HTTP edge: every context's routes under `/api/v1`, wrapped in the platform's layers.
+
+mod docs;
+mod middleware;
+mod ops;
+
+use crate::app::App;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::routing::get;
+use kernel::auth::Authenticator;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+
+pub use docs::ApiDoc;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application as one router, with its OpenAPI document.
+pub fn router(app: &App) -> Router {
+    let (api, openapi) = api(app);
+    let openapi = Arc::new(openapi);
+    let timeout = Duration::from_secs(app.config.server.request_timeout_secs);
+
+    let ops = Router::new()
+        .route("/api/v1/openapi.json", get(docs::openapi_json))
+        .route("/docs", get(docs::reference_page))
+        .route("/health/live", get(ops::live))
+        .route("/health/ready", get(ops::ready))
+        .route("/metrics", get(ops::metrics))
+        .with_state(ops::OpsState { db: app.db.clone(), openapi, metrics: ops::recorder() });
+    let router = Router::new()
+        .merge(api)
+        .merge(ops)
+        .route_layer(axum::middleware::from_fn(middleware::track))
+        .fallback(middleware::not_found)
+        .method_not_allowed_fallback(middleware::method_not_allowed);
+
+    let router = router
+        .layer(axum::middleware::from_fn(middleware::api_headers))
+        .layer(axum::middleware::from_fn(move |req, next| middleware::deadline(timeout, req, next)))
+        .layer(DefaultBodyLimit::max(app.config.server.body_limit_bytes))
+        .layer(axum::Extension(Authenticator(app.users.clone())))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(middleware::panic_response))
+        .layer(SetResponseHeaderLayer::overriding(header::SERVER, HeaderValue::from_static("oxcart")));
+    let router = match cors(&app.config.server.cors_origins) {
+        Some(cors) => router.layer(cors),
+        None => router,
+    };
+    router
+        .layer(axum::middleware::from_fn(middleware::log_request))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, middleware::MakeRequestId))
+}
+
+/// The API routes of every context and the OpenAPI document they describe.
+pub fn api(app: &App) -> (Router, utoipa::openapi::OpenApi) {
+    let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", users::router(app.users.clone()))
+        .split_for_parts();
+    let components = openapi.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+    );
+    components.add_security_scheme("api_key", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))));
+    (router, openapi)
+}
+
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                HeaderName::from_static("x-api-key"),
+                HeaderName::from_static("idempotency-key"),
+            ])
+            .expose_headers([REQUEST_ID, header::RETRY_AFTER])
+            .max_age(Duration::from_secs(600)),
+    )
+}

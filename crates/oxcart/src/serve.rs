@@ -1,0 +1,69 @@
+//! `oxcart serve`: the HTTP server, the outbox relay, and a graceful stop.
+
+use crate::app::App;
+use crate::config::Config;
+use anyhow::Context;
+use bus::{Relay, RelayOptions};
+use std::net::SocketAddr;
+use std::time::Instant;
+use tokio::sync::watch;
+
+pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let app = App::build(config, migrate).await?;
+    if demo {
+        print_demo(&crate::demo::ensure(&app).await?);
+    }
+    let listener = tokio::net::TcpListener::bind(app.config.server.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", app.config.server.bind))?;
+    let addr = listener.local_addr()?;
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let relay = Relay::new(app.db.clone(), app.bus.clone(), RelayOptions::default());
+    let relay = tokio::spawn(relay.run(stop_rx));
+
+    let router = crate::http::router(&app);
+    tracing::info!(%addr, startup_ms = started.elapsed().as_millis() as u64, "listening");
+    println!("Oxcart is running on http://{addr}  (API reference: http://{addr}/docs)");
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(stop_signal())
+        .await
+        .context("server failed")?;
+
+    tracing::info!("stopping: in-flight requests done, flushing the outbox");
+    let _ = stop_tx.send(true);
+    let _ = relay.await;
+    app.db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn print_demo(created: &[(String, String)]) {
+    if created.is_empty() {
+        println!("Demo accounts exist already (their passwords were printed on the first start).");
+        return;
+    }
+    println!("Demo accounts (passwords are shown this once):");
+    for (email, password) in created {
+        println!("  {email:<24} {password}");
+    }
+}
+
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

@@ -1,0 +1,23 @@
+//! Database access for every context, on SQLite or PostgreSQL through one code path.
+//!
+//! Queries are written once in the SQL both backends accept (`$1` parameters, `RETURNING`,
+//! `ON CONFLICT`) and run through [`Db`] (outside a transaction) or [`Tx`] (inside one). Rows
+//! decode into one `#[derive(sqlx::FromRow)]` struct for both backends. The [`migrate`] runner
+//! applies each context's forward-only migrations; [`outbox`] writes events in the same
+//! transaction as the change they announce.
+
+mod db;
+mod error;
+pub mod migrate;
+pub mod outbox;
+
+pub use db::{Arg, Backend, Db, DbOptions, Row, Tx};
+pub use error::{Error, Result};
+pub use migrate::Migration;
+pub use sqlx::{AssertSqlSafe, SqlSafeStr};
+
+/// Builds the argument list of a query: `args![email, 42_i64, None::<String>]`.
+#[macro_export]
+macro_rules! args {
+    ($($value:expr),* $(,)?) => { vec![$($crate::Arg::from($value)),*] };
+}

@@ -1,0 +1,60 @@
+//! Use cases of the users context. Every write happens here, in one transaction with the
+//! events it announces; authorization is checked here as well as in the handlers.
+
+mod account;
+mod admin;
+mod api_keys;
+mod auth;
+mod sellers;
+
+use crate::credentials::{AccessTokens, PasswordHashing};
+use crate::throttle::LoginThrottle;
+use std::time::Duration;
+use store::Db;
+
+pub use auth::ClientInfo;
+
+#[derive(Clone)]
+pub struct UsersConfig {
+    /// Key that signs access tokens: 32 random bytes or more.
+    pub jwt_secret: Vec<u8>,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    /// Password hashes computed at once (each takes ~19 MiB and a core for tens of ms).
+    pub hash_concurrency: usize,
+}
+
+impl UsersConfig {
+    pub fn new(jwt_secret: Vec<u8>) -> Self {
+        Self {
+            jwt_secret,
+            access_ttl: Duration::from_secs(15 * 60),
+            refresh_ttl: Duration::from_secs(30 * 24 * 3600),
+            hash_concurrency: 2,
+        }
+    }
+}
+
+pub struct UsersService {
+    db: Db,
+    hashing: PasswordHashing,
+    access: AccessTokens,
+    refresh_ttl: Duration,
+    throttle: LoginThrottle,
+}
+
+impl UsersService {
+    pub fn new(db: Db, config: UsersConfig) -> Self {
+        Self {
+            hashing: PasswordHashing::new(config.hash_concurrency),
+            access: AccessTokens::new(&config.jwt_secret, config.access_ttl),
+            refresh_ttl: config.refresh_ttl,
+            throttle: LoginThrottle::default(),
+            db,
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+}
