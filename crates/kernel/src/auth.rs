@@ -207,3 +207,18 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
         Ok(Self(ip))
     }
 }
+
+/// An authenticated admin. As an extractor it answers 401/403 before the body is even read;
+/// services check the role again.
+#[derive(Debug, Clone)]
+pub struct Admin(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for Admin {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let principal = Principal::from_request_parts(parts, state).await?;
+        principal.require_role(&[Role::Admin])?;
+        Ok(Self(principal))
+    }
+}

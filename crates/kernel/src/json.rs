@@ -53,10 +53,14 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
         match inner.classify() {
             serde_json::error::Category::Data => {
                 let message = strip_position(&inner.to_string());
-                let field = named_field(&message).map_or_else(
-                    || if path == "." { String::new() } else { path.clone() },
-                    |name| if path == "." { name.to_owned() } else { format!("{path}.{name}") },
-                );
+                // For a missing field the path is its parent; for an unknown one, the field itself.
+                let field = match (named_field(&message), path.as_str()) {
+                    (Some(name), ".") => name.to_owned(),
+                    (Some(name), p) if p == name || p.ends_with(&format!(".{name}")) => p.to_owned(),
+                    (Some(name), p) => format!("{p}.{name}"),
+                    (None, ".") => String::new(),
+                    (None, p) => p.to_owned(),
+                };
                 Error::invalid_fields(vec![FieldError { field, message }])
             }
             _ => Error::bad_request("invalid_json", "The request body is not valid JSON."),

@@ -108,8 +108,12 @@ impl Config {
             None => figment = figment.merge(Toml::file("oxcart.toml")),
         }
         // OXCART_TEST_* belong to the test suites and OXCART_CONFIG names the file.
-        let env =
-            Env::prefixed("OXCART_").filter(|k| !k.as_str().starts_with("test_") && k.as_str() != "config").split("__");
+        let env = Env::prefixed("OXCART_")
+            .filter(|k| {
+                let k = k.as_str().to_ascii_lowercase();
+                !k.starts_with("test_") && k != "config"
+            })
+            .split("__");
         figment = figment.merge(env);
         if let Some(dir) = &overrides.data_dir {
             figment = figment.merge(("data_dir", dir));

@@ -1,1 +1,122 @@
-//! filled below
+use crate::db::{TestBackend, TestDb};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use oxcart::{App, Config};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use tower::ServiceExt;
+
+/// The key that signs access tokens in tests, so a test can forge or expire one on purpose.
+pub const JWT_SECRET: &str = "test-signing-key-that-is-long-enough-0123456789";
+
+/// The real application (real router, real storage) on a fresh database.
+pub struct TestApp {
+    pub app: App,
+    pub backend: TestBackend,
+    router: Router,
+    _db: TestDb,
+    _dir: tempfile::TempDir,
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.text))
+    }
+
+    /// The problem+json `code`, checking that the answer is a problem document.
+    pub fn code(&self) -> String {
+        let ct = self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert_eq!(ct, "application/problem+json", "{} {}", self.status, self.text);
+        self.json()["code"].as_str().unwrap_or_default().to_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: &TestBackend) -> Self {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with the configuration adjusted first.
+    pub async fn spawn_with(backend: &TestBackend, adjust: impl FnOnce(&mut Config)) -> Self {
+        let db = backend.fresh(&oxcart::app::migrations()).await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
+        config.auth.jwt_secret = Some(JWT_SECRET.into());
+        adjust(&mut config);
+        let app = App::with_db(config, db.db.clone(), false).await.expect("app builds");
+        let router = oxcart::http::router(&app);
+        Self { app, backend: backend.clone(), router, _db: db, _dir: dir }
+    }
+
+    /// Sends a request as a client on 127.0.0.1 would.
+    pub async fn send(&self, mut request: Request<Body>) -> TestResponse {
+        request.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        let response = self.router.clone().oneshot(request).await.expect("router is infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        TestResponse { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// A JSON request; `token` is sent as a bearer token.
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>, token: Option<&str>) -> TestResponse {
+        let mut builder = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let request = match body {
+            Some(b) => builder.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
+            None => builder.body(Body::empty()),
+        };
+        self.send(request.expect("valid request")).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> TestResponse {
+        self.call(Method::GET, path, None, token).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value, token: Option<&str>) -> TestResponse {
+        self.call(Method::POST, path, Some(body), token).await
+    }
+
+    /// Registers a customer; returns `(access token, refresh token, user id)`.
+    pub async fn register(&self, email: &str) -> (String, String, String) {
+        let r = self
+            .post("/api/v1/auth/register", json!({ "email": email, "password": "correct horse battery" }), None)
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let v = r.json();
+        (
+            v["tokens"]["access_token"].as_str().expect("access").to_owned(),
+            v["tokens"]["refresh_token"].as_str().expect("refresh").to_owned(),
+            v["user"]["id"].as_str().expect("id").to_owned(),
+        )
+    }
+
+    /// An account with `role`, made through the users service and logged in; returns
+    /// `(access token, user id)`.
+    pub async fn user_with_role(&self, email: &str, role: kernel::auth::Role) -> (String, String) {
+        use users::domain::{Email, Password};
+        let email_ok = Email::parse("email", email).expect("valid e-mail");
+        let password = Password::parse("password", "correct horse battery").expect("valid password");
+        let user = self.app.users.account_create(&email_ok, &password, "Test", role).await.expect("account");
+        let r =
+            self.post("/api/v1/auth/login", json!({ "email": email, "password": "correct horse battery" }), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        (r.json()["tokens"]["access_token"].as_str().expect("access").to_owned(), user.id)
+    }
+}

@@ -7,4 +7,6 @@
 pub mod app;
 pub mod db;
 
+pub use app::{TestApp, TestResponse};
+
 pub use db::{TestBackend, TestDb, backends};

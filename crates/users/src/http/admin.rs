@@ -2,7 +2,7 @@ use crate::UsersService;
 use crate::dto::{RoleChange, SellerProfileDto, SellerQuery, UserDto, UserQuery};
 use axum::extract::{Path, State};
 use kernel::Result;
-use kernel::auth::{Principal, Role};
+use kernel::auth::Admin;
 use kernel::error::Problem;
 use kernel::json::Json;
 use kernel::page::Page;
@@ -15,8 +15,7 @@ type Svc = State<Arc<UsersService>>;
 #[utoipa::path(get, path = "/admin/users", tag = "admin", params(UserQuery), security(("bearer" = []), ("api_key" = [])), responses(
     (status = 200, body = Page<UserDto>), (status = 403, body = Problem),
 ))]
-pub async fn user_list(p: Principal, State(svc): Svc, Query(q): Query<UserQuery>) -> Result<Json<Page<UserDto>>> {
-    p.require_role(&[Role::Admin])?;
+pub async fn user_list(Admin(p): Admin, State(svc): Svc, Query(q): Query<UserQuery>) -> Result<Json<Page<UserDto>>> {
     Ok(Json(svc.user_list(&p, q).await?))
 }
 
@@ -24,8 +23,7 @@ pub async fn user_list(p: Principal, State(svc): Svc, Query(q): Query<UserQuery>
 #[utoipa::path(get, path = "/admin/users/{id}", tag = "admin", params(("id" = String, Path)), security(("bearer" = []), ("api_key" = [])), responses(
     (status = 200, body = UserDto), (status = 404, body = Problem),
 ))]
-pub async fn user_get(p: Principal, State(svc): Svc, Path(id): Path<String>) -> Result<Json<UserDto>> {
-    p.require_role(&[Role::Admin])?;
+pub async fn user_get(Admin(p): Admin, State(svc): Svc, Path(id): Path<String>) -> Result<Json<UserDto>> {
     Ok(Json(svc.user_get(&p, &id).await?))
 }
 
@@ -35,12 +33,11 @@ pub async fn user_get(p: Principal, State(svc): Svc, Path(id): Path<String>) -> 
     (status = 200, body = UserDto), (status = 404, body = Problem), (status = 409, description = "`cannot_change_self`", body = Problem),
 ))]
 pub async fn user_role_set(
-    p: Principal,
+    Admin(p): Admin,
     State(svc): Svc,
     Path(id): Path<String>,
     Json(body): Json<RoleChange>,
 ) -> Result<Json<UserDto>> {
-    p.require_role(&[Role::Admin])?;
     Ok(Json(svc.user_role_set(&p, &id, body.role).await?))
 }
 
@@ -49,8 +46,7 @@ pub async fn user_role_set(
     security(("bearer" = []), ("api_key" = [])), responses(
     (status = 200, body = UserDto), (status = 404, body = Problem), (status = 409, body = Problem),
 ))]
-pub async fn user_disable(p: Principal, State(svc): Svc, Path(id): Path<String>) -> Result<Json<UserDto>> {
-    p.require_role(&[Role::Admin])?;
+pub async fn user_disable(Admin(p): Admin, State(svc): Svc, Path(id): Path<String>) -> Result<Json<UserDto>> {
     Ok(Json(svc.user_access_set(&p, &id, true).await?))
 }
 
@@ -59,8 +55,7 @@ pub async fn user_disable(p: Principal, State(svc): Svc, Path(id): Path<String>)
     security(("bearer" = []), ("api_key" = [])), responses(
     (status = 200, body = UserDto), (status = 404, body = Problem),
 ))]
-pub async fn user_enable(p: Principal, State(svc): Svc, Path(id): Path<String>) -> Result<Json<UserDto>> {
-    p.require_role(&[Role::Admin])?;
+pub async fn user_enable(Admin(p): Admin, State(svc): Svc, Path(id): Path<String>) -> Result<Json<UserDto>> {
     Ok(Json(svc.user_access_set(&p, &id, false).await?))
 }
 
@@ -69,11 +64,10 @@ pub async fn user_enable(p: Principal, State(svc): Svc, Path(id): Path<String>) 
     (status = 200, body = Page<SellerProfileDto>),
 ))]
 pub async fn seller_list(
-    p: Principal,
+    Admin(p): Admin,
     State(svc): Svc,
     Query(q): Query<SellerQuery>,
 ) -> Result<Json<Page<SellerProfileDto>>> {
-    p.require_role(&[Role::Admin])?;
     Ok(Json(svc.seller_list(&p, q).await?))
 }
 
@@ -83,11 +77,10 @@ pub async fn seller_list(
     (status = 200, body = SellerProfileDto), (status = 404, body = Problem),
 ))]
 pub async fn seller_approve(
-    p: Principal,
+    Admin(p): Admin,
     State(svc): Svc,
     Path(user_id): Path<String>,
 ) -> Result<Json<SellerProfileDto>> {
-    p.require_role(&[Role::Admin])?;
     Ok(Json(svc.seller_approve(&p, &user_id).await?))
 }
 
@@ -97,10 +90,9 @@ pub async fn seller_approve(
     (status = 200, body = SellerProfileDto), (status = 404, body = Problem),
 ))]
 pub async fn seller_reject(
-    p: Principal,
+    Admin(p): Admin,
     State(svc): Svc,
     Path(user_id): Path<String>,
 ) -> Result<Json<SellerProfileDto>> {
-    p.require_role(&[Role::Admin])?;
     Ok(Json(svc.seller_reject(&p, &user_id).await?))
 }

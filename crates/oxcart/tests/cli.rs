@@ -1,0 +1,100 @@
+//! The binary as a user runs it: help, configuration errors, `migrate`, `serve --demo` twice on
+//! one data dir, and a graceful stop on SIGTERM.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn oxcart() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_oxcart"));
+    c.env_remove("RUST_LOG").env("OXCART_LOG__LEVEL", "warn");
+    c
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let out = oxcart().arg("--help").output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(text.contains("serve") && text.contains("migrate"), "{text}");
+    let serve = oxcart().args(["serve", "--help"]).output().expect("runs");
+    assert!(String::from_utf8_lossy(&serve.stdout).contains("--demo"));
+}
+
+#[test]
+fn invalid_configuration_is_one_line_naming_the_key() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = oxcart()
+        .current_dir(dir.path())
+        .env("OXCART_SERVER__REQUEST_TIMEOUT_SECS", "0")
+        .args(["migrate"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("server.request_timeout_secs"), "{err}");
+
+    std::fs::write(dir.path().join("oxcart.toml"), "[server]\nbnid = \"x\"\n").expect("write");
+    let typo = oxcart().current_dir(dir.path()).arg("migrate").output().expect("runs");
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("bnid"));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+/// Starts `serve --demo`, waits until it answers, stops it with SIGTERM; returns its stdout.
+fn serve_once(data_dir: &std::path::Path) -> String {
+    let port = free_port();
+    let mut child = oxcart()
+        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(data_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let live = loop {
+        if let Some(r) = get(port, "/health/live") {
+            break r;
+        }
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(live.starts_with("HTTP/1.1 200"), "{live}");
+    let pid = child.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    let status = child.wait().expect("exits");
+    assert!(status.success(), "graceful stop exits 0: {status:?}");
+    let mut out = String::new();
+    child.stdout.take().expect("stdout").read_to_string(&mut out).expect("read");
+    out
+}
+
+#[test]
+fn serve_demo_creates_accounts_once_and_stops_gracefully() {
+    let dir = tempfile::tempdir().expect("dir");
+    let first = serve_once(dir.path());
+    for email in ["admin@oxcart.test", "seller@oxcart.test", "customer@oxcart.test"] {
+        assert!(first.contains(email), "{first}");
+    }
+    assert!(dir.path().join("oxcart.db").exists() && dir.path().join("jwt-secret").exists());
+    let second = serve_once(dir.path());
+    assert!(second.contains("exist already"), "{second}");
+    assert!(!second.contains("customer@oxcart.test"), "no duplicates, no new passwords: {second}");
+
+    let migrate = oxcart().args(["migrate", "--data-dir"]).arg(dir.path()).output().expect("runs");
+    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+}
