@@ -60,10 +60,23 @@ pub enum Scope {
     UsersRead,
     #[serde(rename = "users:write")]
     UsersWrite,
+    /// Write products, variants, images and imports of the caller's store (admin: any).
+    #[serde(rename = "catalog:write")]
+    CatalogWrite,
+    /// Write reviews as the caller.
+    #[serde(rename = "reviews:write")]
+    ReviewsWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 4] = [Self::AccountRead, Self::AccountWrite, Self::UsersRead, Self::UsersWrite];
+    pub const ALL: [Scope; 6] = [
+        Self::AccountRead,
+        Self::AccountWrite,
+        Self::UsersRead,
+        Self::UsersWrite,
+        Self::CatalogWrite,
+        Self::ReviewsWrite,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -71,6 +84,8 @@ impl Scope {
             Self::AccountWrite => "account:write",
             Self::UsersRead => "users:read",
             Self::UsersWrite => "users:write",
+            Self::CatalogWrite => "catalog:write",
+            Self::ReviewsWrite => "reviews:write",
         }
     }
 
@@ -81,7 +96,8 @@ impl Scope {
     /// The least role that may hold this scope.
     pub fn min_role(self) -> Role {
         match self {
-            Self::AccountRead | Self::AccountWrite => Role::Customer,
+            Self::AccountRead | Self::AccountWrite | Self::ReviewsWrite => Role::Customer,
+            Self::CatalogWrite => Role::Seller,
             Self::UsersRead | Self::UsersWrite => Role::Admin,
         }
     }
@@ -189,6 +205,19 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
         let principal = authenticator.0.authenticate(credentials).await?;
         parts.extensions.insert(principal.clone());
         Ok(principal)
+    }
+}
+
+/// `Option<Principal>`: anonymous callers are `None`; credentials that are present but wrong are
+/// still a 401, so that a broken client notices instead of silently browsing anonymously.
+impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for Principal {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        if parts.extensions.get::<Principal>().is_none() && credentials(&parts.headers)?.is_none() {
+            return Ok(None);
+        }
+        <Principal as FromRequestParts<S>>::from_request_parts(parts, state).await.map(Some)
     }
 }
 

@@ -5,6 +5,10 @@ use anyhow::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bus::InProcessBus;
+use cache::{Cache, MemoryCache};
+use catalog::{CatalogConfig, CatalogService};
+use media::LocalStore;
+use search::{SearchIndex, SearchService};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +17,7 @@ use users::{UsersConfig, UsersService};
 
 /// Every context's migrations, in the order they must apply.
 pub fn migrations() -> Vec<Migration> {
-    [store::outbox::MIGRATIONS, bus::MIGRATIONS, users::MIGRATIONS].concat()
+    [store::outbox::MIGRATIONS, bus::MIGRATIONS, users::MIGRATIONS, catalog::MIGRATIONS, search::MIGRATIONS].concat()
 }
 
 pub struct App {
@@ -21,6 +25,10 @@ pub struct App {
     pub db: Db,
     pub bus: Arc<InProcessBus>,
     pub users: Arc<UsersService>,
+    pub catalog: Arc<CatalogService>,
+    pub search: Arc<SearchService>,
+    /// True when the search index was created empty on this start and must be built.
+    pub search_fresh: bool,
 }
 
 impl App {
@@ -51,7 +59,37 @@ impl App {
         };
         let users = Arc::new(UsersService::new(db.clone(), users_config));
         let bus = Arc::new(InProcessBus::new(db.clone()));
-        Ok(Self { config, db, bus, users })
+
+        let cache: Arc<dyn Cache> = Arc::new(MemoryCache::default());
+        let media_dir = config.data_dir.join("media");
+        let objects = LocalStore::new(&media_dir).with_context(|| format!("cannot create {}", media_dir.display()))?;
+        let catalog_config = CatalogConfig {
+            currency: config.catalog.currency.clone(),
+            media_base: config.catalog.media_base.clone(),
+            cache_ttl: Duration::from_secs(config.catalog.cache_ttl_secs),
+            max_upload_bytes: config.catalog.max_upload_bytes,
+            ..CatalogConfig::default()
+        };
+        let catalog = Arc::new(CatalogService::new(db.clone(), cache.clone(), Arc::new(objects), catalog_config));
+        let index_dir = config.data_dir.join("search");
+        let (index, search_fresh) = SearchIndex::open(&index_dir)
+            .with_context(|| format!("cannot open the search index in {}", index_dir.display()))?;
+        let search = Arc::new(SearchService::new(db.clone(), Arc::new(index), catalog.clone(), cache));
+
+        bus.subscribe(Arc::new(catalog::events::SellerStatusConsumer));
+        bus.subscribe(Arc::new(catalog::events::CacheConsumer(catalog.clone())));
+        bus.subscribe(Arc::new(search::SearchFeed(search.clone())));
+        Ok(Self { config, db, bus, users, catalog, search, search_fresh })
+    }
+
+    /// Delivers every pending event and applies the search queue: what a test or a command
+    /// needs before it reads what it just wrote.
+    pub async fn settle(&self) -> anyhow::Result<()> {
+        let relay = bus::Relay::new(self.db.clone(), self.bus.clone(), bus::RelayOptions::default());
+        // Consumers emit events of their own; go on until a pass finds nothing.
+        while relay.drain().await.context("outbox relay")? > 0 {}
+        self.search.drain().await.map_err(|e| anyhow::anyhow!("search indexer: {e}"))?;
+        Ok(())
     }
 }
 

@@ -20,6 +20,52 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate(CommonArgs),
+    /// Fill the database with a deterministic, realistic catalog and index it.
+    Seed(SeedArgs),
+    /// Search index maintenance.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
+    /// Drive a running server with load and print requests/s and latency percentiles.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchCommand {
+    /// Rebuild the search index from the catalog.
+    Reindex(CommonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// How many products to add (1 to 1,000,000).
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub products: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// The server to drive.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+    /// Scenarios to run: search, detail, category, health (comma-separated).
+    #[arg(long, default_value = "search,detail,category,health", value_delimiter = ',')]
+    pub scenarios: Vec<String>,
+    /// Concurrent connections (closed loop); several values run one after another.
+    #[arg(long, default_value = "1,16,64", value_delimiter = ',')]
+    pub concurrency: Vec<usize>,
+    /// Fixed arrival rate in requests/s instead of a closed loop.
+    #[arg(long)]
+    pub rate: Option<u64>,
+    /// Seconds each run measures.
+    #[arg(long, default_value_t = 10)]
+    pub duration: u64,
+    /// Seconds of warm-up before each run, not measured.
+    #[arg(long, default_value_t = 2)]
+    pub warmup: u64,
 }
 
 #[derive(Debug, Args)]

@@ -15,7 +15,32 @@ pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseConfig,
     pub auth: AuthConfig,
+    pub catalog: CatalogSection,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CatalogSection {
+    /// The store's currency (ISO 4217 code); every price is in it.
+    pub currency: String,
+    /// Largest image upload, in bytes.
+    pub max_upload_bytes: usize,
+    /// Longest a cached product or listing answer may be served, in seconds.
+    pub cache_ttl_secs: u64,
+    /// Base URL of product pictures as clients reach them (e.g. a CDN in front of `/media`).
+    pub media_base: String,
+}
+
+impl Default for CatalogSection {
+    fn default() -> Self {
+        Self {
+            currency: "USD".into(),
+            max_upload_bytes: 10 * 1024 * 1024,
+            cache_ttl_secs: 300,
+            media_base: "/media".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -61,6 +86,7 @@ impl Default for Config {
             server: ServerConfig::default(),
             database: DatabaseConfig::default(),
             auth: AuthConfig::default(),
+            catalog: CatalogSection::default(),
             log: LogConfig::default(),
         }
     }
@@ -152,6 +178,16 @@ impl Config {
         }
         if self.auth.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
             return bad("auth.jwt_secret", "must be at least 32 characters (or left out to generate one)");
+        }
+        let c = &self.catalog;
+        if c.currency.len() != 3 || !c.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            return bad("catalog.currency", "must be an ISO 4217 code such as USD or EUR");
+        }
+        if c.max_upload_bytes < 1024 || c.max_upload_bytes > 100 * 1024 * 1024 {
+            return bad("catalog.max_upload_bytes", "must be between 1024 and 104857600");
+        }
+        if c.cache_ttl_secs > 300 {
+            return bad("catalog.cache_ttl_secs", "must be at most 300 (answers are never older than five minutes)");
         }
         if self.auth.access_ttl_secs == 0 || self.auth.access_ttl_secs > 3600 {
             return bad("auth.access_ttl_secs", "must be between 1 and 3600");

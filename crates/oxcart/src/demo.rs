@@ -52,3 +52,17 @@ fn readable_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789";
     kernel::id::random_bytes::<20>().iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
 }
+
+/// Products in the demo catalog.
+const DEMO_PRODUCTS: usize = 3000;
+
+/// Fills an empty catalog with the demo products, part of them in the demo seller's store.
+pub async fn catalog(app: &App) -> anyhow::Result<()> {
+    if app.catalog.product_count().await? > 0 {
+        return Ok(());
+    }
+    let email = Email::parse("email", "seller@oxcart.test").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let seller = app.users.account_by_email(&email).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("Creating the demo catalog ({DEMO_PRODUCTS} products)...");
+    crate::seed::run(app, DEMO_PRODUCTS, &[seller.id]).await
+}

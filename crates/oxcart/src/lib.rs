@@ -1,11 +1,13 @@
 //! The `oxcart` binary's library: configuration, wiring of the contexts, the HTTP platform,
-//! and the commands (`serve`, `migrate`).
+//! and the commands (`serve`, `migrate`, `seed`, `search reindex`, `bench`).
 
 pub mod app;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod seed;
 pub mod serve;
 
 pub use app::App;

@@ -1,5 +1,5 @@
 use clap::Parser;
-use oxcart::cli::{Cli, Command};
+use oxcart::cli::{Cli, Command, SearchCommand};
 use oxcart::config::{Config, Overrides};
 use std::process::ExitCode;
 
@@ -7,7 +7,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let overrides = match &cli.command {
         Command::Serve(a) => Overrides { data_dir: a.common.data_dir.clone(), bind: a.bind },
-        Command::Migrate(a) => Overrides { data_dir: a.data_dir.clone(), bind: None },
+        Command::Migrate(a) | Command::Search { command: SearchCommand::Reindex(a) } => {
+            Overrides { data_dir: a.data_dir.clone(), bind: None }
+        }
+        Command::Seed(a) => Overrides { data_dir: a.common.data_dir.clone(), bind: None },
+        Command::Bench(_) => Overrides::default(),
     };
     let config = match Config::load(cli.config.as_deref(), &overrides) {
         Ok(c) => c,
@@ -28,6 +32,9 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(a) => oxcart::serve::run(config, a.demo, !a.no_migrate).await,
             Command::Migrate(_) => migrate(config).await,
+            Command::Seed(a) => seed(config, a.products as usize).await,
+            Command::Search { command: SearchCommand::Reindex(_) } => reindex(config).await,
+            Command::Bench(a) => oxcart::bench::run(a).await,
         }
     });
     match result {
@@ -42,6 +49,24 @@ fn main() -> ExitCode {
 async fn migrate(config: Config) -> anyhow::Result<()> {
     let app = oxcart::App::build(config, true).await?;
     println!("database is up to date ({} migrations known)", oxcart::app::migrations().len());
+    app.db.close().await;
+    Ok(())
+}
+
+async fn seed(config: Config, products: usize) -> anyhow::Result<()> {
+    let app = oxcart::App::build(config, true).await?;
+    oxcart::seed::run(&app, products, &[]).await?;
+    app.db.close().await;
+    Ok(())
+}
+
+async fn reindex(config: Config) -> anyhow::Result<()> {
+    let app = oxcart::App::build(config, true).await?;
+    app.settle().await?;
+    let mut progress = oxcart::seed::Progress::new("indexed", app.catalog.product_count().await? as usize);
+    let n = app.search.reindex(|n, _| progress.show(n)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    progress.finish(n);
+    println!("search index rebuilt: {n} visible products, {:.1} MB", app.search.index().size_bytes() as f64 / 1e6);
     app.db.close().await;
     Ok(())
 }

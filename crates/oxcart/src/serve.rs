@@ -13,6 +13,7 @@ pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()
     let app = App::build(config, migrate).await?;
     if demo {
         print_demo(&crate::demo::ensure(&app).await?);
+        crate::demo::catalog(&app).await?;
     }
     let listener = tokio::net::TcpListener::bind(app.config.server.bind)
         .await
@@ -21,7 +22,20 @@ pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let relay = Relay::new(app.db.clone(), app.bus.clone(), RelayOptions::default());
-    let relay = tokio::spawn(relay.run(stop_rx));
+    let relay = tokio::spawn(relay.run(stop_rx.clone()));
+    if app.search_fresh {
+        // A new or incompatible index: rebuild it in the background; search answers from
+        // what is indexed so far meanwhile.
+        let search = app.search.clone();
+        tokio::spawn(async move {
+            let started = Instant::now();
+            match search.reindex(|_, _| {}).await {
+                Ok(n) => tracing::info!(products = n, secs = started.elapsed().as_secs_f64(), "search index built"),
+                Err(e) => tracing::error!(error = %e, "search index rebuild failed; run `oxcart search reindex`"),
+            }
+        });
+    }
+    let indexer = tokio::spawn(app.search.clone().run(stop_rx));
 
     let router = crate::http::router(&app);
     tracing::info!(%addr, startup_ms = started.elapsed().as_millis() as u64, "listening");
@@ -34,6 +48,7 @@ pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()
     tracing::info!("stopping: in-flight requests done, flushing the outbox");
     let _ = stop_tx.send(true);
     let _ = relay.await;
+    let _ = indexer.await;
     app.db.close().await;
     tracing::info!("stopped");
     Ok(())

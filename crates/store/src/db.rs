@@ -3,7 +3,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
-use sqlx::{FromRow, Postgres, SqlSafeStr, Sqlite, Transaction};
+use sqlx::{ConnectOptions, FromRow, Postgres, SqlSafeStr, Sqlite, Transaction};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -123,7 +123,9 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(5))
-                .foreign_keys(true);
+                .foreign_keys(true)
+                // Statement logs would print bulk inserts whole; requests are logged and timed instead.
+                .disable_statement_logging();
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .acquire_timeout(Duration::from_secs(10))
@@ -140,7 +142,7 @@ impl Db {
             if let Some(schema) = &options.pg_schema {
                 settings.push(("search_path", schema.clone()));
             }
-            let connect = PgConnectOptions::from_str(url)?.options(settings);
+            let connect = PgConnectOptions::from_str(url)?.options(settings).disable_statement_logging();
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections.max(2))
                 .acquire_timeout(Duration::from_secs(3))
@@ -367,5 +369,74 @@ pub(crate) fn redact(url: &str) -> String {
             }
         }
         _ => url.to_owned(),
+    }
+}
+
+/// A statement for [`Query`]: a literal, or text built at run time and asserted safe.
+pub struct Sql(SqlText);
+
+enum SqlText {
+    Static(&'static str),
+    Owned(String),
+}
+
+impl From<&'static str> for Sql {
+    fn from(s: &'static str) -> Self {
+        Self(SqlText::Static(s))
+    }
+}
+
+impl From<sqlx::AssertSqlSafe<String>> for Sql {
+    fn from(s: sqlx::AssertSqlSafe<String>) -> Self {
+        Self(SqlText::Owned(s.0))
+    }
+}
+
+impl Sql {
+    fn run<R>(self, f: impl FnOnce(sqlx::SqlStr) -> R) -> R {
+        match self.0 {
+            SqlText::Static(s) => f(s.into_sql_str()),
+            SqlText::Owned(s) => f(sqlx::AssertSqlSafe(s).into_sql_str()),
+        }
+    }
+}
+
+/// The query methods of [`Db`] and [`Tx`], so that a read is written once and runs inside or
+/// outside a transaction. The statement is a concrete [`Sql`] rather than a generic, so that
+/// futures built on it stay `Send` for every caller.
+pub trait Query: Send {
+    fn execute(&mut self, sql: Sql, args: Vec<Arg>) -> impl Future<Output = Result<u64>> + Send;
+    fn fetch_one<T: Row>(&mut self, sql: Sql, args: Vec<Arg>) -> impl Future<Output = Result<T>> + Send;
+    fn fetch_optional<T: Row>(&mut self, sql: Sql, args: Vec<Arg>) -> impl Future<Output = Result<Option<T>>> + Send;
+    fn fetch_all<T: Row>(&mut self, sql: Sql, args: Vec<Arg>) -> impl Future<Output = Result<Vec<T>>> + Send;
+}
+
+impl Query for Db {
+    async fn execute(&mut self, sql: Sql, args: Vec<Arg>) -> Result<u64> {
+        sql.run(|s| Db::execute(self, s, args)).await
+    }
+    async fn fetch_one<T: Row>(&mut self, sql: Sql, args: Vec<Arg>) -> Result<T> {
+        sql.run(|s| Db::fetch_one(self, s, args)).await
+    }
+    async fn fetch_optional<T: Row>(&mut self, sql: Sql, args: Vec<Arg>) -> Result<Option<T>> {
+        sql.run(|s| Db::fetch_optional(self, s, args)).await
+    }
+    async fn fetch_all<T: Row>(&mut self, sql: Sql, args: Vec<Arg>) -> Result<Vec<T>> {
+        sql.run(|s| Db::fetch_all(self, s, args)).await
+    }
+}
+
+impl Query for Tx {
+    async fn execute(&mut self, sql: Sql, args: Vec<Arg>) -> Result<u64> {
+        sql.run(|s| Tx::execute(self, s, args)).await
+    }
+    async fn fetch_one<T: Row>(&mut self, sql: Sql, args: Vec<Arg>) -> Result<T> {
+        sql.run(|s| Tx::fetch_one(self, s, args)).await
+    }
+    async fn fetch_optional<T: Row>(&mut self, sql: Sql, args: Vec<Arg>) -> Result<Option<T>> {
+        sql.run(|s| Tx::fetch_optional(self, s, args)).await
+    }
+    async fn fetch_all<T: Row>(&mut self, sql: Sql, args: Vec<Arg>) -> Result<Vec<T>> {
+        sql.run(|s| Tx::fetch_all(self, s, args)).await
     }
 }

@@ -6,12 +6,13 @@
 //! applies each context's forward-only migrations; [`outbox`] writes events in the same
 //! transaction as the change they announce.
 
+pub mod bulk;
 mod db;
 mod error;
 pub mod migrate;
 pub mod outbox;
 
-pub use db::{Arg, Backend, Db, DbOptions, Row, Tx};
+pub use db::{Arg, Backend, Db, DbOptions, Query, Row, Sql, Tx};
 pub use error::{Error, Result};
 pub use migrate::Migration;
 pub use sqlx::{AssertSqlSafe, SqlSafeStr};

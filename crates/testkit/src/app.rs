@@ -119,4 +119,52 @@ impl TestApp {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         (r.json()["tokens"]["access_token"].as_str().expect("access").to_owned(), user.id)
     }
+
+    /// An approved seller, logged in, whose approval the catalog has seen; returns
+    /// `(access token, user id)`.
+    pub async fn seller(&self, email: &str) -> (String, String) {
+        use kernel::auth::{AuthMethod, Principal, Role};
+        use users::domain::SellerStatus;
+        let (_, id) = self.user_with_role(email, Role::Customer).await;
+        let p = Principal {
+            user_id: id.clone(),
+            role: Role::Customer,
+            method: AuthMethod::Session { session_id: "t".into() },
+        };
+        let application = users::dto::SellerApplication {
+            store_name: format!("Store of {email}"),
+            description: "A test store.".into(),
+            contact_email: email.into(),
+            contact_phone: None,
+        };
+        self.app.users.seller_apply(&p, application).await.expect("seller application");
+        self.app.users.seller_decide("test", &id, SellerStatus::Approved).await.expect("approval");
+        self.settle().await;
+        let r =
+            self.post("/api/v1/auth/login", json!({ "email": email, "password": "correct horse battery" }), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        (r.json()["tokens"]["access_token"].as_str().expect("access").to_owned(), id)
+    }
+
+    /// Delivers pending events and applies the search queue, as the background tasks of a
+    /// running server would within a moment.
+    pub async fn settle(&self) {
+        self.app.settle().await.expect("events delivered");
+    }
+
+    /// A request with a raw body of `content_type`.
+    pub async fn send_bytes(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        token: Option<&str>,
+    ) -> TestResponse {
+        let mut builder = Request::builder().method(method).uri(path).header(header::CONTENT_TYPE, content_type);
+        if let Some(t) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(builder.body(Body::from(body)).expect("valid request")).await
+    }
 }

@@ -17,6 +17,9 @@ use utoipa::openapi::path::Operation;
         (name = "auth", description = "Registration, login, token refresh and logout"),
         (name = "account", description = "The caller's own profile, addresses, seller profile and API keys"),
         (name = "admin", description = "Administration of users and seller applications (admins only)"),
+        (name = "catalog", description = "Products, variants, images, categories and brands; CSV import and export"),
+        (name = "search", description = "Product listing and full-text search with filters, facets and suggestions"),
+        (name = "reviews", description = "Product reviews and ratings"),
     )
 )]
 pub struct ApiDoc;
@@ -81,7 +84,7 @@ fn render(doc: &utoipa::openapi::OpenApi) -> String {
         }
     }
     out.push_str("<h2 id=problems>Problem codes</h2><table>");
-    for (code, meaning) in kernel::error::PROBLEMS.iter().chain(users::PROBLEMS) {
+    for (code, meaning) in kernel::error::PROBLEMS.iter().chain(users::PROBLEMS).chain(catalog::PROBLEMS) {
         let _ = write!(out, "<tr id='problem-{0}'><td><code>{0}</code></td><td>{1}</td></tr>", esc(code), esc(meaning));
     }
     out.push_str("</table></body></html>");

@@ -36,9 +36,11 @@ pub fn router(app: &App) -> Router {
         .route("/health/ready", get(ops::ready))
         .route("/metrics", get(ops::metrics))
         .with_state(ops::OpsState { db: app.db.clone(), openapi, metrics: ops::recorder() });
+    let media = Router::new().route("/media/{*key}", get(catalog::media_get)).with_state(app.catalog.clone());
     let router = Router::new()
         .merge(api)
         .merge(ops)
+        .merge(media)
         .route_layer(axum::middleware::from_fn(middleware::track))
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed);
@@ -64,6 +66,8 @@ pub fn router(app: &App) -> Router {
 pub fn api(app: &App) -> (Router, utoipa::openapi::OpenApi) {
     let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", users::router(app.users.clone()))
+        .nest("/api/v1", catalog::router(app.catalog.clone()))
+        .nest("/api/v1", search::router(app.search.clone()))
         .split_for_parts();
     let components = openapi.components.get_or_insert_with(Default::default);
     components.add_security_scheme(

@@ -39,6 +39,12 @@ impl UsersService {
         Ok(AuthResponse { user, tokens })
     }
 
+    /// The account of an e-mail address, for tools that create accounts idempotently.
+    pub async fn account_by_email(&self, email: &Email) -> Result<UserDto> {
+        let row = sql::account_by_email(&self.db, email.as_str()).await?;
+        row.map(Into::into).ok_or_else(|| Error::not_found("user_not_found", "No such user."))
+    }
+
     /// Creates an account with `role`; 409 `email_taken` when the address has one.
     pub async fn account_create(&self, email: &Email, password: &Password, name: &str, role: Role) -> Result<UserDto> {
         let hash = self.hashing.hash(password.expose()).await?;

@@ -1,0 +1,113 @@
+//! `oxcart bench`: the catalog scenarios, driven against a running server by the load
+//! generator in the `bench` crate. It discovers real categories and products first, so the
+//! requests are the ones a storefront makes.
+
+use crate::cli::BenchArgs;
+use anyhow::Context;
+use bench::{Load, Options, Paths, Report, Scenario};
+use std::sync::Arc;
+use std::time::Duration;
+
+const WORDS: &[&str] = &[
+    "shirt", "jacket", "wireless", "leather", "coffee", "boot", "lamp", "classic", "cotton", "speaker", "yoga",
+    "knife", "premium", "travel", "sneaker", "wool", "steel", "tent", "notebook", "organic",
+];
+
+struct Site {
+    departments: Vec<String>,
+    leaves: Vec<String>,
+    products: Vec<String>,
+}
+
+async fn discover(url: &str) -> anyhow::Result<Site> {
+    let categories = bench::get_json(url, "/api/v1/categories").await.context("cannot list categories")?;
+    let mut departments = Vec::new();
+    let mut leaves = Vec::new();
+    for c in categories.as_array().into_iter().flatten() {
+        let slug = c["slug"].as_str().unwrap_or_default().to_owned();
+        if c["parent_id"].is_null() { departments.push(slug) } else { leaves.push(slug) }
+    }
+    let mut products = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..10 {
+        let path = match &cursor {
+            None => "/api/v1/products?limit=100&sort=newest".to_owned(),
+            Some(c) => format!("/api/v1/products?limit=100&sort=newest&cursor={c}"),
+        };
+        let page = bench::get_json(url, &path).await.context("cannot list products")?;
+        products.extend(
+            page["items"].as_array().into_iter().flatten().filter_map(|p| p["slug"].as_str().map(str::to_owned)),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    anyhow::ensure!(
+        !departments.is_empty() && !products.is_empty(),
+        "the server has no catalog; run `oxcart seed` first"
+    );
+    Ok(Site { departments, leaves, products })
+}
+
+fn scenario(name: &str, site: &Site) -> anyhow::Result<Paths> {
+    let paths: Vec<String> = match name {
+        "health" => vec!["/health/live".into()],
+        // Every request a distinct query (the price bound varies), so none is answered from the
+        // listing cache: this measures the index.
+        "search" => (0..20_000)
+            .map(|i| {
+                let word = WORDS[i % WORDS.len()];
+                let dept = &site.departments[(i / WORDS.len()) % site.departments.len()];
+                format!("/api/v1/products?q={word}&category={dept}&price_max={}&facets=true&limit=20", 5_000 + i * 7)
+            })
+            .collect(),
+        // A few popular searches, answered from the cache after their first request.
+        "search-hot" => {
+            WORDS.iter().take(8).map(|w| format!("/api/v1/products?q={w}&rating_min=3&facets=true")).collect()
+        }
+        "detail" => site.products.iter().map(|s| format!("/api/v1/products/{s}")).collect(),
+        "category" => site
+            .leaves
+            .iter()
+            .flat_map(|c| {
+                ["newest", "price_asc", "rating"].map(|s| format!("/api/v1/products?category={c}&sort={s}&limit=24"))
+            })
+            .collect(),
+        other => anyhow::bail!("unknown scenario `{other}`: use search, search-hot, detail, category or health"),
+    };
+    Ok(Paths { name: name.to_owned(), paths })
+}
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let site = discover(&args.url).await?;
+    eprintln!(
+        "{}: {} departments, {} categories, {} products sampled",
+        args.url,
+        site.departments.len(),
+        site.leaves.len(),
+        site.products.len()
+    );
+    let mut reports = Vec::new();
+    for name in &args.scenarios {
+        let scenario: Arc<dyn Scenario> = Arc::new(scenario(name, &site)?);
+        for &concurrency in &args.concurrency {
+            let load = match args.rate {
+                Some(rate) => Load::Fixed { rate_per_sec: rate, concurrency },
+                None => Load::Closed { concurrency },
+            };
+            let options = Options {
+                base_url: args.url.clone(),
+                load,
+                duration: Duration::from_secs(args.duration),
+                warmup: Duration::from_secs(args.warmup),
+            };
+            reports.push(bench::run(&options, scenario.clone()).await?);
+        }
+    }
+    println!("{}", Report::table_header());
+    for r in &reports {
+        println!("{}", r.table_row());
+    }
+    Ok(())
+}
