@@ -46,7 +46,7 @@ impl MemoryCache {
 
 impl Default for MemoryCache {
     fn default() -> Self {
-        Self::new(10_000, 256 * 1024)
+        Self::new(5_000, 64 * 1024)
     }
 }
 

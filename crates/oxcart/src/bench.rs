@@ -4,7 +4,7 @@
 
 use crate::cli::BenchArgs;
 use anyhow::Context;
-use bench::{Load, Options, Paths, Report, Scenario};
+use bench::{Load, Options, Paths, Report, RequestSpec, Scenario};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -50,18 +50,33 @@ async fn discover(url: &str) -> anyhow::Result<Site> {
     Ok(Site { departments, leaves, products })
 }
 
-fn scenario(name: &str, site: &Site) -> anyhow::Result<Paths> {
+/// A text query with two filters (department, price bound) and facets, different for every
+/// request (the price bound never repeats), so no answer comes from the listing cache: this
+/// measures the index itself.
+struct UniqueSearch {
+    departments: Vec<String>,
+}
+
+impl Scenario for UniqueSearch {
+    fn name(&self) -> &str {
+        "search"
+    }
+
+    fn next(&self, worker: usize, seq: u64) -> RequestSpec {
+        let i = seq as usize * 1024 + worker;
+        let word = WORDS[i % WORDS.len()];
+        let dept = &self.departments[(i / WORDS.len()) % self.departments.len()];
+        RequestSpec::get(format!(
+            "/api/v1/products?q={word}&category={dept}&price_max={}&facets=true&limit=20",
+            5_000 + i
+        ))
+    }
+}
+
+fn scenario(name: &str, site: &Site) -> anyhow::Result<Arc<dyn Scenario>> {
     let paths: Vec<String> = match name {
         "health" => vec!["/health/live".into()],
-        // Every request a distinct query (the price bound varies), so none is answered from the
-        // listing cache: this measures the index.
-        "search" => (0..20_000)
-            .map(|i| {
-                let word = WORDS[i % WORDS.len()];
-                let dept = &site.departments[(i / WORDS.len()) % site.departments.len()];
-                format!("/api/v1/products?q={word}&category={dept}&price_max={}&facets=true&limit=20", 5_000 + i * 7)
-            })
-            .collect(),
+        "search" => return Ok(Arc::new(UniqueSearch { departments: site.departments.clone() })),
         // A few popular searches, answered from the cache after their first request.
         "search-hot" => {
             WORDS.iter().take(8).map(|w| format!("/api/v1/products?q={w}&rating_min=3&facets=true")).collect()
@@ -76,7 +91,7 @@ fn scenario(name: &str, site: &Site) -> anyhow::Result<Paths> {
             .collect(),
         other => anyhow::bail!("unknown scenario `{other}`: use search, search-hot, detail, category or health"),
     };
-    Ok(Paths { name: name.to_owned(), paths })
+    Ok(Arc::new(Paths { name: name.to_owned(), paths }))
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -90,7 +105,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     );
     let mut reports = Vec::new();
     for name in &args.scenarios {
-        let scenario: Arc<dyn Scenario> = Arc::new(scenario(name, &site)?);
+        let scenario = scenario(name, &site)?;
         for &concurrency in &args.concurrency {
             let load = match args.rate {
                 Some(rate) => Load::Fixed { rate_per_sec: rate, concurrency },

@@ -74,12 +74,15 @@ fn serve_once(data_dir: &std::path::Path) -> String {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(live.starts_with("HTTP/1.1 200"), "{live}");
+    let listing = get(port, "/api/v1/products?limit=1&q=jacket").expect("listing");
+    assert!(listing.starts_with("HTTP/1.1 200"), "{listing}");
     let pid = child.id().to_string();
     Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
     let status = child.wait().expect("exits");
     assert!(status.success(), "graceful stop exits 0: {status:?}");
     let mut out = String::new();
     child.stdout.take().expect("stdout").read_to_string(&mut out).expect("read");
+    out.push_str(&listing);
     out
 }
 
@@ -91,10 +94,37 @@ fn serve_demo_creates_accounts_once_and_stops_gracefully() {
         assert!(first.contains(email), "{first}");
     }
     assert!(dir.path().join("oxcart.db").exists() && dir.path().join("jwt-secret").exists());
+    assert!(first.contains("demo catalog"), "{first}");
+    assert!(!first.contains("\"total\":0"), "the demo catalog is searchable at once: {first}");
     let second = serve_once(dir.path());
+    assert!(!second.contains("demo catalog"), "the catalog is made once: {second}");
     assert!(second.contains("exist already"), "{second}");
     assert!(!second.contains("customer@oxcart.test"), "no duplicates, no new passwords: {second}");
 
     let migrate = oxcart().args(["migrate", "--data-dir"]).arg(dir.path()).output().expect("runs");
     assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+}
+
+#[test]
+fn seed_adds_products_deterministically_and_reindex_rebuilds() {
+    let dir = tempfile::tempdir().expect("dir");
+    let seed = |n: &str| oxcart().args(["seed", "--products", n, "--data-dir"]).arg(dir.path()).output().expect("runs");
+    let first = seed("40");
+    let err = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "{err}");
+    assert!(err.contains("seeded 40 products") && err.contains("index holds 40 products"), "{err}");
+    let second = seed("25");
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(second.status.success(), "{err}");
+    assert!(err.contains("index holds 65 products"), "numbering continues, no slug collides: {err}");
+    std::fs::remove_dir_all(dir.path().join("search")).expect("remove index");
+    let reindex = oxcart().args(["search", "reindex", "--data-dir"]).arg(dir.path()).output().expect("runs");
+    let out = String::from_utf8_lossy(&reindex.stdout);
+    assert!(
+        reindex.status.success() && out.contains("65 visible products"),
+        "{out} {}",
+        String::from_utf8_lossy(&reindex.stderr)
+    );
+    let bad = oxcart().args(["seed", "--products", "0", "--data-dir"]).arg(dir.path()).output().expect("runs");
+    assert!(!bad.status.success());
 }

@@ -86,6 +86,12 @@ impl Handler for SearchFeed {
                 _ => Vec::new(),
             };
             queue(tx, &ids).await?;
+            if event.event_type == TaxonomyChanged::TYPE {
+                // Cached listings name categories and brands and resolve filters by slug: they
+                // are stale now even when no product is queued (an empty category renamed or
+                // removed), so stop serving them.
+                self.0.committed();
+            }
             self.0.wake();
             Ok(())
         })

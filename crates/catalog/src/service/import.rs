@@ -251,14 +251,17 @@ impl CatalogService {
                 }
             }
         }
-        if errors.is_empty() {
-            for g in &groups {
-                let skus: Vec<String> = g.input.variants.iter().map(|v| v.sku.trim().to_ascii_uppercase()).collect();
-                let except = existing.get(&g.slug).map_or("", |r| r.id.as_str());
-                for taken in sql::skus_taken(&mut tx, &skus, except).await? {
-                    let line = all_skus.get(&taken).copied().unwrap_or(g.lines[0]);
-                    errors.push(line_error(line, "sku", format!("{taken} belongs to another product")));
-                }
+        // Checked whatever else is wrong, so that every faulty line is reported at once.
+        for g in &groups {
+            let skus: Vec<String> = g.input.variants.iter().map(|v| v.sku.trim().to_ascii_uppercase()).collect();
+            let except = existing.get(&g.slug).map_or("", |r| r.id.as_str());
+            for taken in sql::skus_taken(&mut tx, &skus, except).await? {
+                let line = skus.iter().position(|s| *s == taken).and_then(|i| g.lines.get(i)).copied();
+                errors.push(line_error(
+                    line.unwrap_or(g.lines[0]),
+                    "sku",
+                    format!("{taken} belongs to another product"),
+                ));
             }
         }
         if !errors.is_empty() {

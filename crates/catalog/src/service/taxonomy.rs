@@ -208,6 +208,8 @@ impl CatalogService {
             return Err(Error::conflict("category_in_use", "Products or subcategories still use this category."));
         }
         sql::category_delete(&mut tx, &c.id).await?;
+        // Listings cached with the category (as a filter or a facet) must learn it is gone.
+        outbox::emit(&mut tx, &TaxonomyChanged { kind: "category".into(), id: c.id.clone() }).await?;
         tx.commit().await?;
         self.taxonomy_forget();
         Ok(())
@@ -260,6 +262,7 @@ impl CatalogService {
             return Err(Error::conflict("brand_in_use", "Products still use this brand."));
         }
         sql::brand_delete(&mut tx, &b.id).await?;
+        outbox::emit(&mut tx, &TaxonomyChanged { kind: "brand".into(), id: b.id.clone() }).await?;
         tx.commit().await?;
         self.taxonomy_forget();
         Ok(())
