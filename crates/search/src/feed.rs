@@ -11,7 +11,7 @@ use kernel::{BoxFuture, Error};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use store::{AssertSqlSafe, Tx, args};
+use store::{Tx, args};
 use tokio::sync::watch;
 
 /// Products applied per index commit.
@@ -185,9 +185,7 @@ impl SearchService {
         self.committed();
         // Products changed while the rebuild ran are queued by their events; what was queued
         // before it is now in the index, so the older queue can go.
-        self.db()
-            .execute(AssertSqlSafe("DELETE FROM search_pending WHERE queued_at < $1".to_owned()), args![snapshot])
-            .await?;
+        self.db().execute("DELETE FROM search_pending WHERE queued_at < $1", args![snapshot]).await?;
         Ok(done)
     }
 

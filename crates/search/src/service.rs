@@ -86,18 +86,14 @@ impl SearchService {
     pub async fn search(&self, params: SearchParams) -> Result<SearchPage> {
         let t = self.catalog.taxonomy().await?;
         let (query, limit) = to_query(&t, &params)?;
-        let index = self.index.clone();
-        let wanted_facets = query.facets;
-        let category = query.category_id.clone();
-        let offset = query.offset;
         // A query takes about a millisecond: run it on the worker rather than the blocking
         // pool, whose threads (one malloc arena each) would multiply memory under load.
-        let result = index.search(&query).map_err(Error::internal)?;
-        let shown = offset + result.hits.len();
+        let result = self.index.search(&query).map_err(Error::internal)?;
+        let shown = query.offset + result.hits.len();
         let next_cursor =
             (result.hits.len() == limit && (shown as u64) < result.total && shown < crate::MAX_RESULT_WINDOW)
                 .then(|| URL_SAFE_NO_PAD.encode(format!("o:{shown}")));
-        let facets = result.facets.filter(|_| wanted_facets).map(|f| facets_dto(&t, category.as_deref(), f));
+        let facets = result.facets.filter(|_| query.facets).map(|f| facets_dto(&t, query.category_id.as_deref(), f));
         Ok(SearchPage {
             items: result
                 .hits
@@ -129,8 +125,7 @@ impl SearchService {
         if params.q.chars().count() > 100 {
             return Err(invalid_query("q", "must be at most 100 characters"));
         }
-        let index = self.index.clone();
-        let found = index.suggest(&params.q, limit as usize).map_err(Error::internal)?;
+        let found = self.index.suggest(&params.q, limit as usize).map_err(Error::internal)?;
         Ok(found.into_iter().map(|s| SuggestionDto { id: s.id, slug: s.slug, title: s.title }).collect())
     }
 }

@@ -17,6 +17,11 @@ pub use error::{Error, Result};
 pub use migrate::Migration;
 pub use sqlx::{AssertSqlSafe, SqlSafeStr};
 
+/// `$from, $from+1, …` for `count` parameters: the list inside `IN (…)`.
+pub fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Builds the argument list of a query: `args![email, 42_i64, None::<String>]`.
 #[macro_export]
 macro_rules! args {

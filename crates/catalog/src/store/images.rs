@@ -37,11 +37,11 @@ pub async fn first_images(q: &mut impl Query, product_ids: &[String]) -> Result<
     if product_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=product_ids.len()).map(|i| format!("${i}")).collect();
+    let placeholders = store::placeholders(1, product_ids.len());
     let sql = format!(
         "SELECT {COLUMNS} FROM catalog_images i WHERE i.product_id IN ({}) AND i.position =
          (SELECT MIN(j.position) FROM catalog_images j WHERE j.product_id = i.product_id)",
-        placeholders.join(", ")
+        placeholders
     );
     q.fetch_all(store::Sql::from(AssertSqlSafe(sql)), product_ids.iter().map(store::Arg::from).collect()).await
 }

@@ -206,10 +206,10 @@ pub async fn variants_of_many(q: &mut impl Query, product_ids: &[String]) -> Res
     if product_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=product_ids.len()).map(|i| format!("${i}")).collect();
+    let placeholders = store::placeholders(1, product_ids.len());
     let sql = format!(
         "SELECT {VARIANT_COLUMNS} FROM catalog_variants WHERE product_id IN ({}) ORDER BY product_id, position, id",
-        placeholders.join(", ")
+        placeholders
     );
     q.fetch_all(store::Sql::from(AssertSqlSafe(sql)), product_ids.iter().map(store::Arg::from).collect()).await
 }
@@ -223,9 +223,8 @@ pub async fn skus_taken(q: &mut impl Query, skus: &[String], except_product: &st
     struct Sku {
         sku: String,
     }
-    let placeholders: Vec<String> = (2..=skus.len() + 1).map(|i| format!("${i}")).collect();
-    let sql =
-        format!("SELECT sku FROM catalog_variants WHERE product_id <> $1 AND sku IN ({})", placeholders.join(", "));
+    let placeholders = store::placeholders(2, skus.len());
+    let sql = format!("SELECT sku FROM catalog_variants WHERE product_id <> $1 AND sku IN ({})", placeholders);
     let mut a = args![except_product];
     a.extend(skus.iter().map(store::Arg::from));
     let rows: Vec<Sku> = q.fetch_all(store::Sql::from(AssertSqlSafe(sql)), a).await?;
@@ -245,11 +244,9 @@ pub async fn visible_by_ids(q: &mut impl Query, ids: &[String]) -> Result<Vec<Pr
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT {PRODUCT_COLUMNS} FROM catalog_products p WHERE p.id IN ({}) AND {VISIBLE}",
-        placeholders.join(", ")
-    );
+    let placeholders = store::placeholders(1, ids.len());
+    let sql =
+        format!("SELECT {PRODUCT_COLUMNS} FROM catalog_products p WHERE p.id IN ({}) AND {VISIBLE}", placeholders);
     q.fetch_all(store::Sql::from(AssertSqlSafe(sql)), ids.iter().map(store::Arg::from).collect()).await
 }
 
