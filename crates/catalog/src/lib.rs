@@ -12,10 +12,10 @@ mod service;
 mod store;
 
 pub use http::{media_get, router};
-pub use service::CatalogFeed;
 pub use service::{
     BulkProduct, BulkReview, BulkVariant, CatalogConfig, CatalogService, IndexEntry, IndexVariant, Taxonomy,
 };
+pub use service::{CatalogFeed, VariantInfo, VariantLookup};
 pub use store::taxonomy::{BrandRow, CategoryRow};
 
 /// The largest CSV import accepted, in bytes.

@@ -66,16 +66,24 @@ pub enum Scope {
     /// Write reviews as the caller.
     #[serde(rename = "reviews:write")]
     ReviewsWrite,
+    /// Keep stock, locations and stock settings of the caller's store (admin: any).
+    #[serde(rename = "inventory:write")]
+    InventoryWrite,
+    /// Manage promotions and discount codes of the caller's store (admin: platform-wide).
+    #[serde(rename = "promotions:write")]
+    PromotionsWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 6] = [
+    pub const ALL: [Scope; 8] = [
         Self::AccountRead,
         Self::AccountWrite,
         Self::UsersRead,
         Self::UsersWrite,
         Self::CatalogWrite,
         Self::ReviewsWrite,
+        Self::InventoryWrite,
+        Self::PromotionsWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -86,6 +94,8 @@ impl Scope {
             Self::UsersWrite => "users:write",
             Self::CatalogWrite => "catalog:write",
             Self::ReviewsWrite => "reviews:write",
+            Self::InventoryWrite => "inventory:write",
+            Self::PromotionsWrite => "promotions:write",
         }
     }
 
@@ -97,7 +107,7 @@ impl Scope {
     pub fn min_role(self) -> Role {
         match self {
             Self::AccountRead | Self::AccountWrite | Self::ReviewsWrite => Role::Customer,
-            Self::CatalogWrite => Role::Seller,
+            Self::CatalogWrite | Self::InventoryWrite | Self::PromotionsWrite => Role::Seller,
             Self::UsersRead | Self::UsersWrite => Role::Admin,
         }
     }

@@ -7,6 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bus::InProcessBus;
 use cache::{Cache, MemoryCache};
 use catalog::{CatalogConfig, CatalogService};
+use inventory::{InventoryConfig, InventoryService};
 use media::LocalStore;
 use search::{SearchIndex, SearchService};
 use std::path::Path;
@@ -17,7 +18,15 @@ use users::{UsersConfig, UsersService};
 
 /// Every context's migrations, in the order they must apply.
 pub fn migrations() -> Vec<Migration> {
-    [store::outbox::MIGRATIONS, bus::MIGRATIONS, users::MIGRATIONS, catalog::MIGRATIONS, search::MIGRATIONS].concat()
+    [
+        store::outbox::MIGRATIONS,
+        bus::MIGRATIONS,
+        users::MIGRATIONS,
+        catalog::MIGRATIONS,
+        search::MIGRATIONS,
+        inventory::MIGRATIONS,
+    ]
+    .concat()
 }
 
 pub struct App {
@@ -27,6 +36,7 @@ pub struct App {
     pub users: Arc<UsersService>,
     pub catalog: Arc<CatalogService>,
     pub search: Arc<SearchService>,
+    pub inventory: Arc<InventoryService>,
     /// True when the search index was created empty on this start and must be built.
     pub search_fresh: bool,
 }
@@ -76,10 +86,14 @@ impl App {
             .with_context(|| format!("cannot open the search index in {}", index_dir.display()))?;
         let search = Arc::new(SearchService::new(db.clone(), Arc::new(index), catalog.clone(), cache));
 
+        let inventory_config =
+            InventoryConfig { reservation_ttl: Duration::from_secs(config.inventory.reservation_ttl_secs) };
+        let inventory = Arc::new(InventoryService::new(db.clone(), catalog.clone(), inventory_config));
+
         bus.subscribe(Arc::new(catalog::events::SellerStatusConsumer));
         bus.subscribe(Arc::new(catalog::events::CacheConsumer(catalog.clone())));
         bus.subscribe(Arc::new(search::SearchFeed(search.clone())));
-        Ok(Self { config, db, bus, users, catalog, search, search_fresh })
+        Ok(Self { config, db, bus, users, catalog, search, inventory, search_fresh })
     }
 
     /// Delivers every pending event and applies the search queue: what a test or a command

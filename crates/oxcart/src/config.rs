@@ -16,7 +16,43 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub auth: AuthConfig,
     pub catalog: CatalogSection,
+    pub inventory: InventorySection,
+    pub cart: CartSection,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InventorySection {
+    /// How long a checkout's reservation holds stock unless it is committed or released.
+    pub reservation_ttl_secs: u64,
+    /// How often expired reservations are released.
+    pub sweep_interval_secs: u64,
+}
+
+impl Default for InventorySection {
+    fn default() -> Self {
+        Self { reservation_ttl_secs: 15 * 60, sweep_interval_secs: 30 }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CartSection {
+    /// The most units of one variant a cart line may hold.
+    pub max_quantity_per_line: i64,
+    /// The most lines a cart may hold.
+    pub max_lines: usize,
+    /// A cart untouched this long is deleted.
+    pub idle_days: u64,
+    /// How many discount codes one cart may hold at once.
+    pub max_codes: usize,
+}
+
+impl Default for CartSection {
+    fn default() -> Self {
+        Self { max_quantity_per_line: 99, max_lines: 100, idle_days: 7, max_codes: 1 }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -87,6 +123,8 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             auth: AuthConfig::default(),
             catalog: CatalogSection::default(),
+            inventory: InventorySection::default(),
+            cart: CartSection::default(),
             log: LogConfig::default(),
         }
     }
@@ -194,6 +232,25 @@ impl Config {
         }
         if self.auth.refresh_ttl_days == 0 || self.auth.refresh_ttl_days > 365 {
             return bad("auth.refresh_ttl_days", "must be between 1 and 365");
+        }
+        if !(10..=7 * 24 * 3600).contains(&self.inventory.reservation_ttl_secs) {
+            return bad("inventory.reservation_ttl_secs", "must be between 10 and 604800 (a week)");
+        }
+        if !(1..=3600).contains(&self.inventory.sweep_interval_secs) {
+            return bad("inventory.sweep_interval_secs", "must be between 1 and 3600");
+        }
+        let cart = &self.cart;
+        if !(1..=10_000).contains(&cart.max_quantity_per_line) {
+            return bad("cart.max_quantity_per_line", "must be between 1 and 10000");
+        }
+        if !(1..=1000).contains(&cart.max_lines) {
+            return bad("cart.max_lines", "must be between 1 and 1000");
+        }
+        if !(1..=90).contains(&cart.idle_days) {
+            return bad("cart.idle_days", "must be between 1 and 90");
+        }
+        if !(1..=10).contains(&cart.max_codes) {
+            return bad("cart.max_codes", "must be between 1 and 10");
         }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return bad("log.format", "must be `text` or `json`");

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod http;
 pub mod seed;
 pub mod serve;
+mod sweep;
 
 pub use app::App;
 pub use config::Config;

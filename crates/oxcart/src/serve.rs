@@ -35,7 +35,9 @@ pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()
             }
         });
     }
-    let indexer = tokio::spawn(app.search.clone().run(stop_rx));
+    let indexer = tokio::spawn(app.search.clone().run(stop_rx.clone()));
+    let sweep_every = std::time::Duration::from_secs(app.config.inventory.sweep_interval_secs);
+    let sweeper = tokio::spawn(crate::sweep::run(app.inventory.clone(), sweep_every, stop_rx));
 
     let router = crate::http::router(&app);
     tracing::info!(%addr, startup_ms = started.elapsed().as_millis() as u64, "listening");
@@ -49,6 +51,7 @@ pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()
     let _ = stop_tx.send(true);
     let _ = relay.await;
     let _ = indexer.await;
+    let _ = sweeper.await;
     app.db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -5,6 +5,7 @@ mod bulk;
 mod feed;
 mod images;
 mod import;
+mod lookup;
 mod products;
 mod reviews;
 mod taxonomy;
@@ -12,6 +13,7 @@ mod variants;
 
 pub use bulk::{BulkProduct, BulkReview, BulkVariant};
 pub use feed::{CatalogFeed, IndexEntry, IndexVariant};
+pub use lookup::{VariantInfo, VariantLookup};
 pub use taxonomy::Taxonomy;
 
 use cache::Cache;

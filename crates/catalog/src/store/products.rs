@@ -266,3 +266,36 @@ pub async fn changed_since(q: &mut impl Query, since: i64, limit: i64) -> Result
     )
     .await
 }
+
+/// A variant joined with what buyers need of its product; `sellable` is 1 or 0.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VariantInfoRow {
+    pub id: String,
+    pub product_id: String,
+    pub seller_id: String,
+    pub sku: String,
+    pub slug: String,
+    pub product_title: String,
+    pub variant_title: String,
+    pub price_minor: i64,
+    pub compare_at_minor: Option<i64>,
+    pub currency: String,
+    pub category_id: Option<String>,
+    pub sellable: i64,
+}
+
+/// Variants whose `column` (`v.id` or `v.sku`) is among `keys`.
+pub async fn variant_infos(q: &mut impl Query, column: &'static str, keys: &[String]) -> Result<Vec<VariantInfoRow>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT v.id, v.product_id, p.seller_id, v.sku, p.slug, p.title AS product_title, v.title AS variant_title,
+                v.price_minor, v.compare_at_minor, v.currency, p.category_id,
+                CAST(CASE WHEN {VISIBLE} THEN 1 ELSE 0 END AS BIGINT) AS sellable
+         FROM catalog_variants v JOIN catalog_products p ON p.id = v.product_id
+         WHERE {column} IN ({})",
+        store::placeholders(1, keys.len())
+    );
+    q.fetch_all(store::Sql::from(AssertSqlSafe(sql)), keys.iter().map(store::Arg::from).collect()).await
+}

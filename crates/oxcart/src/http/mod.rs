@@ -68,6 +68,7 @@ pub fn api(app: &App) -> (Router, utoipa::openapi::OpenApi) {
         .nest("/api/v1", users::router(app.users.clone()))
         .nest("/api/v1", catalog::router(app.catalog.clone()))
         .nest("/api/v1", search::router(app.search.clone()))
+        .nest("/api/v1", inventory::router(app.inventory.clone()))
         .split_for_parts();
     let components = openapi.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
