@@ -83,6 +83,22 @@ pub async fn get_json(base_url: &str, path_and_query: &str) -> anyhow::Result<se
         .map_err(|_| anyhow::anyhow!("GET {path_and_query}: no answer within {GET_JSON_TIMEOUT:?}"))?
 }
 
+/// Sends one JSON request outside a measurement (logging in, preparing data); answers the status
+/// and the parsed body (`null` when empty or not JSON).
+pub async fn send_json(base_url: &str, spec: RequestSpec) -> anyhow::Result<(u16, serde_json::Value)> {
+    let what = format!("{} {}", spec.method, spec.path_and_query);
+    let exchange = async {
+        let target = Arc::new(Target::resolve(base_url).await?);
+        let request = build_request(&target, spec)?;
+        let mut sender = target.connect().await?;
+        let response = sender.send_request(request).await.with_context(|| what.clone())?;
+        let status = response.status().as_u16();
+        let body = response.into_body().collect().await.with_context(|| what.clone())?.to_bytes();
+        anyhow::Ok((status, serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null)))
+    };
+    tokio::time::timeout(GET_JSON_TIMEOUT, exchange).await.map_err(|_| anyhow::anyhow!("{what}: no answer in time"))?
+}
+
 /// Discovery runs before the measurement, so a hung server must fail the command rather than stall it.
 const GET_JSON_TIMEOUT: Duration = Duration::from_secs(30);
 

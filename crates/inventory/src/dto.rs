@@ -132,3 +132,38 @@ pub struct ReorderSuggestionDto {
     /// `reorder_quantity`, or enough to get back above the reorder point if that is more.
     pub suggested_quantity: i64,
 }
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReservationInput {
+    /// What the hold is for, e.g. an order id; a second request with the same reference
+    /// answers the first hold.
+    pub reference: String,
+    pub lines: Vec<ReservationLineInput>,
+    /// How long to hold the stock (default: the configured reservation TTL).
+    pub ttl_secs: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReservationLineInput {
+    pub sku: String,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReservationDto {
+    pub id: String,
+    pub reference: String,
+    /// `active`, `released`, `expired` or `committed`.
+    pub state: String,
+    pub expires_at: String,
+    pub lines: Vec<ReservedLineDto>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReservedLineDto {
+    pub sku: String,
+    pub location_id: String,
+    pub quantity: i64,
+}

@@ -2,10 +2,11 @@
 
 use crate::InventoryService;
 use crate::dto::*;
+use crate::{Reservation, ReserveLine, StockReservations};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use kernel::Result;
-use kernel::auth::Principal;
+use kernel::auth::{Admin, Principal};
 use kernel::error::Problem;
 use kernel::json::Json;
 use kernel::page::Page;
@@ -26,6 +27,9 @@ pub fn router(service: Arc<InventoryService>) -> OpenApiRouter {
         .routes(routes!(adjustment_list, adjustment_create))
         .routes(routes!(alert_list))
         .routes(routes!(reorder_suggestions))
+        .routes(routes!(reservation_create))
+        .routes(routes!(reservation_release))
+        .routes(routes!(reservation_commit))
         .with_state(service)
 }
 
@@ -132,4 +136,57 @@ pub async fn alert_list(
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Vec<ReorderSuggestionDto>)))]
 pub async fn reorder_suggestions(p: Principal, State(svc): Svc) -> Result<Json<Vec<ReorderSuggestionDto>>> {
     Ok(Json(svc.reorder_suggestions(&p).await?))
+}
+
+fn reservation_dto(r: Reservation) -> ReservationDto {
+    ReservationDto {
+        id: r.id,
+        reference: r.reference,
+        state: r.state,
+        expires_at: r.expires_at.to_rfc3339(),
+        lines: r
+            .lines
+            .into_iter()
+            .map(|l| ReservedLineDto { sku: l.sku, location_id: l.location_id, quantity: l.quantity })
+            .collect(),
+    }
+}
+
+/// Hold stock for every line or none (admin; the orders context calls this in split mode).
+#[utoipa::path(post, path = "/inventory/reservations", tag = "inventory", request_body = ReservationInput,
+    security(("bearer" = []), ("api_key" = [])), responses(
+    (status = 201, body = ReservationDto), (status = 409, description = "`out_of_stock`: `errors` names each short SKU", body = Problem),
+    (status = 422, body = Problem)))]
+pub async fn reservation_create(
+    _admin: Admin,
+    State(svc): Svc,
+    Json(body): Json<ReservationInput>,
+) -> Result<(StatusCode, Json<ReservationDto>)> {
+    let lines: Vec<ReserveLine> =
+        body.lines.into_iter().map(|l| ReserveLine { sku: l.sku, quantity: l.quantity }).collect();
+    let ttl = body.ttl_secs.map(std::time::Duration::from_secs);
+    let r = svc.stock_reserve(&body.reference, &lines, ttl).await?;
+    Ok((StatusCode::CREATED, Json(reservation_dto(r))))
+}
+
+/// Give a reservation's stock back (admin).
+#[utoipa::path(post, path = "/inventory/reservations/{id}/release", tag = "inventory", params(("id" = String, Path)),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = ReservationDto), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn reservation_release(
+    _admin: Admin,
+    State(svc): Svc,
+    Path(id): Path<String>,
+) -> Result<Json<ReservationDto>> {
+    Ok(Json(reservation_dto(svc.stock_release(&id).await?)))
+}
+
+/// Turn a reservation into a sale (admin).
+#[utoipa::path(post, path = "/inventory/reservations/{id}/commit", tag = "inventory", params(("id" = String, Path)),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = ReservationDto), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn reservation_commit(
+    _admin: Admin,
+    State(svc): Svc,
+    Path(id): Path<String>,
+) -> Result<Json<ReservationDto>> {
+    Ok(Json(reservation_dto(svc.stock_commit(&id).await?)))
 }

@@ -12,7 +12,9 @@ mod service;
 mod store;
 
 pub use http::router;
-pub use service::{InventoryConfig, InventoryService, Reservation, ReserveLine, StockAvailability, StockReservations};
+pub use service::{
+    InventoryConfig, InventoryService, OpeningStock, Reservation, ReserveLine, StockAvailability, StockReservations,
+};
 
 /// What tests and tools read to check the invariant; not part of the service API.
 pub mod audit {

@@ -139,3 +139,31 @@ async fn reservations_are_released_committed_or_swept_once() {
         assert_invariants(&app).await;
     }
 }
+
+#[tokio::test]
+async fn admins_hold_stock_over_http_and_nobody_else_may() {
+    for backend in testkit::backends() {
+        let app = TestApp::spawn(&backend).await;
+        let (seller, _) = app.seller("seller@example.com").await;
+        let (admin, _) = app.user_with_role("admin@example.com", kernel::auth::Role::Admin).await;
+        product(&app, &seller, "Kettle", &["KETTLE"]).await;
+        let main = location(&app, &seller, "Main").await;
+        adjust(&app, &seller, "KETTLE", &main, "received", 2).await;
+
+        let body =
+            serde_json::json!({"reference": "order-9", "lines": [{"sku": "KETTLE", "quantity": 2}], "ttl_secs": 60});
+        let r = app.post("/api/v1/inventory/reservations", body.clone(), Some(&seller)).await;
+        assert_eq!(r.status, axum::http::StatusCode::FORBIDDEN, "{}", r.text);
+        let r = app.post("/api/v1/inventory/reservations", body, Some(&admin)).await;
+        assert_eq!(r.status, axum::http::StatusCode::CREATED, "{} {}", backend.name(), r.text);
+        let id = r.json()["id"].as_str().expect("id").to_owned();
+        let more = serde_json::json!({"reference": "order-10", "lines": [{"sku": "KETTLE", "quantity": 1}]});
+        let r = app.post("/api/v1/inventory/reservations", more, Some(&admin)).await;
+        assert_eq!((r.status, r.code()), (axum::http::StatusCode::CONFLICT, "out_of_stock".to_owned()));
+        let r = app
+            .post(&format!("/api/v1/inventory/reservations/{id}/release"), serde_json::json!({}), Some(&admin))
+            .await;
+        assert_eq!(r.json()["state"], "released", "{}", r.text);
+        assert_eq!(totals(&app, &seller, "KETTLE").await, (2, 0, 2));
+    }
+}

@@ -6,9 +6,11 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bus::InProcessBus;
 use cache::{Cache, MemoryCache};
+use cart::{CartConfig, CartDeps, CartService, NoEstimates, store::SqlCartStore};
 use catalog::{CatalogConfig, CatalogService};
 use inventory::{InventoryConfig, InventoryService};
 use media::LocalStore;
+use pricing::PricingService;
 use search::{SearchIndex, SearchService};
 use std::path::Path;
 use std::sync::Arc;
@@ -25,6 +27,8 @@ pub fn migrations() -> Vec<Migration> {
         catalog::MIGRATIONS,
         search::MIGRATIONS,
         inventory::MIGRATIONS,
+        pricing::MIGRATIONS,
+        cart::MIGRATIONS,
     ]
     .concat()
 }
@@ -37,6 +41,8 @@ pub struct App {
     pub catalog: Arc<CatalogService>,
     pub search: Arc<SearchService>,
     pub inventory: Arc<InventoryService>,
+    pub pricing: Arc<PricingService>,
+    pub cart: Arc<CartService>,
     /// True when the search index was created empty on this start and must be built.
     pub search_fresh: bool,
 }
@@ -81,19 +87,35 @@ impl App {
             ..CatalogConfig::default()
         };
         let catalog = Arc::new(CatalogService::new(db.clone(), cache.clone(), Arc::new(objects), catalog_config));
-        let index_dir = config.data_dir.join("search");
-        let (index, search_fresh) = SearchIndex::open(&index_dir)
-            .with_context(|| format!("cannot open the search index in {}", index_dir.display()))?;
-        let search = Arc::new(SearchService::new(db.clone(), Arc::new(index), catalog.clone(), cache));
-
         let inventory_config =
             InventoryConfig { reservation_ttl: Duration::from_secs(config.inventory.reservation_ttl_secs) };
         let inventory = Arc::new(InventoryService::new(db.clone(), catalog.clone(), inventory_config));
+        let pricing = Arc::new(PricingService::new(db.clone()));
+        let index_dir = config.data_dir.join("search");
+        let (index, search_fresh) = SearchIndex::open(&index_dir)
+            .with_context(|| format!("cannot open the search index in {}", index_dir.display()))?;
+        let search =
+            Arc::new(SearchService::new(db.clone(), Arc::new(index), catalog.clone(), inventory.clone(), cache));
 
         bus.subscribe(Arc::new(catalog::events::SellerStatusConsumer));
         bus.subscribe(Arc::new(catalog::events::CacheConsumer(catalog.clone())));
         bus.subscribe(Arc::new(search::SearchFeed(search.clone())));
-        Ok(Self { config, db, bus, users, catalog, search, inventory, search_fresh })
+        let cart_config = CartConfig {
+            currency: config.catalog.currency.clone(),
+            max_quantity_per_line: config.cart.max_quantity_per_line,
+            max_lines: config.cart.max_lines,
+            idle: Duration::from_secs(config.cart.idle_days * 24 * 3600),
+            max_codes: config.cart.max_codes,
+        };
+        let cart_deps = CartDeps {
+            store: Arc::new(SqlCartStore::new(db.clone())),
+            catalog: catalog.clone(),
+            stock: inventory.clone(),
+            pricing: pricing.clone(),
+            estimates: Arc::new(NoEstimates),
+        };
+        let cart = Arc::new(CartService::new(cart_deps, cart_config));
+        Ok(Self { config, db, bus, users, catalog, search, inventory, pricing, cart, search_fresh })
     }
 
     /// Delivers every pending event and applies the search queue: what a test or a command

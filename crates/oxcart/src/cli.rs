@@ -51,7 +51,8 @@ pub struct BenchArgs {
     /// The server to drive.
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub url: String,
-    /// Scenarios to run: search, detail, category, health (comma-separated).
+    /// Scenarios to run (comma-separated): search, search-hot, detail, category, health,
+    /// cart-add, reserve-hot, reserve-spread.
     #[arg(long, default_value = "search,detail,category,health", value_delimiter = ',')]
     pub scenarios: Vec<String>,
     /// Concurrent connections (closed loop); several values run one after another.
@@ -66,6 +67,12 @@ pub struct BenchArgs {
     /// Seconds of warm-up before each run, not measured.
     #[arg(long, default_value_t = 2)]
     pub warmup: u64,
+    /// An admin account, for the scenarios that write (cart-add, reserve-hot, reserve-spread):
+    /// they top up stock first and hold it through the admin API.
+    #[arg(long, env = "OXCART_BENCH_ADMIN_EMAIL")]
+    pub admin_email: Option<String>,
+    #[arg(long, env = "OXCART_BENCH_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -37,7 +37,7 @@ pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()
     }
     let indexer = tokio::spawn(app.search.clone().run(stop_rx.clone()));
     let sweep_every = std::time::Duration::from_secs(app.config.inventory.sweep_interval_secs);
-    let sweeper = tokio::spawn(crate::sweep::run(app.inventory.clone(), sweep_every, stop_rx));
+    let sweeper = tokio::spawn(crate::sweep::run(app.inventory.clone(), app.cart.clone(), sweep_every, stop_rx));
 
     let router = crate::http::router(&app);
     tracing::info!(%addr, startup_ms = started.elapsed().as_millis() as u64, "listening");

@@ -21,6 +21,8 @@ pub struct SearchParams {
     pub price_max: Option<i64>,
     /// Lowest average rating, 0–5.
     pub rating_min: Option<f64>,
+    /// `true`: only products with a variant in stock.
+    pub in_stock: Option<bool>,
     /// Attribute filters, comma-separated `name:value` pairs, all required (e.g. `color:red,size:m`).
     pub attr: Option<String>,
     /// `relevance` (default), `price_asc`, `price_desc`, `rating` or `newest`.

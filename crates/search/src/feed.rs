@@ -5,6 +5,7 @@ use crate::SearchService;
 use bus::Handler;
 use catalog::IndexEntry;
 use catalog::events::{ProductChanged, SellerVisibilityChanged, TaxonomyChanged};
+use inventory::events::AvailabilityChanged;
 use kernel::event::{Envelope, Event};
 use kernel::time::Timestamp;
 use kernel::{BoxFuture, Error};
@@ -17,8 +18,9 @@ use tokio::sync::watch;
 /// Products applied per index commit.
 const BATCH: i64 = 1000;
 
-pub(crate) fn to_doc(e: IndexEntry) -> crate::ProductDoc {
+pub(crate) fn to_doc(e: IndexEntry, in_stock: bool) -> crate::ProductDoc {
     crate::ProductDoc {
+        in_stock,
         id: e.id,
         slug: e.slug,
         title: e.title,
@@ -67,7 +69,7 @@ impl Handler for SearchFeed {
     }
 
     fn topics(&self) -> &'static [&'static str] {
-        &["product.changed", "catalog.*"]
+        &["product.changed", "catalog.*", "inventory.availability_changed"]
     }
 
     fn handle<'a>(&'a self, tx: &'a mut Tx, event: &'a Envelope) -> BoxFuture<'a, kernel::Result<()>> {
@@ -82,6 +84,10 @@ impl Handler for SearchFeed {
                 SellerVisibilityChanged::TYPE => {
                     let s: SellerVisibilityChanged = payload(event)?;
                     catalog.products_under("seller", &s.seller_id).await?
+                }
+                AvailabilityChanged::TYPE => {
+                    let a: AvailabilityChanged = payload(event)?;
+                    catalog.products_with_skus(&[a.sku]).await?
                 }
                 _ => Vec::new(),
             };
@@ -119,7 +125,7 @@ impl SearchService {
         let entries = self.catalog().entries(&ids).await?;
         let visible: HashSet<&str> = entries.iter().map(|e| e.id.as_str()).collect();
         let gone: Vec<String> = ids.iter().filter(|id| !visible.contains(id.as_str())).cloned().collect();
-        let docs: Vec<crate::ProductDoc> = entries.into_iter().map(to_doc).collect();
+        let docs = self.docs(entries).await?;
         let index = self.index().clone();
         tokio::task::spawn_blocking(move || {
             index.delete(&gone)?;
@@ -141,6 +147,19 @@ impl SearchService {
         }
         tx.commit().await?;
         Ok(rows.len())
+    }
+
+    /// Index documents of `entries`, each in stock when one of its variants is.
+    async fn docs(&self, entries: Vec<IndexEntry>) -> kernel::Result<Vec<crate::ProductDoc>> {
+        let skus: Vec<String> = entries.iter().flat_map(|e| e.variants.iter().map(|v| v.sku.clone())).collect();
+        let available = self.stock().available(&skus).await?;
+        Ok(entries
+            .into_iter()
+            .map(|e| {
+                let in_stock = e.variants.iter().any(|v| available.get(&v.sku).is_some_and(|n| *n > 0));
+                to_doc(e, in_stock)
+            })
+            .collect())
     }
 
     /// Applies the whole queue.
@@ -169,7 +188,7 @@ impl SearchService {
             let Some(last) = entries.last() else { break };
             after = last.id.clone();
             done += entries.len();
-            let docs: Vec<crate::ProductDoc> = entries.into_iter().map(to_doc).collect();
+            let docs = self.docs(entries).await?;
             let index = self.index().clone();
             tokio::task::spawn_blocking(move || index.upsert(&docs))
                 .await

@@ -66,6 +66,8 @@ pub struct ProductDoc {
     pub created_at: i64,
     /// Thumbnail url for listing cards.
     pub image: Option<String>,
+    /// Some variant has stock to sell.
+    pub in_stock: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -100,6 +102,7 @@ pub struct SearchQuery {
     /// Inclusive, on the product's `price_min`.
     pub price_max: Option<i64>,
     pub rating_min: Option<f64>,
+    pub in_stock: bool,
     /// All must match; the value case-insensitively.
     pub attributes: Vec<(String, String)>,
     pub sort: Sort,

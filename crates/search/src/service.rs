@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cache::Cache;
 use catalog::{CatalogFeed, Taxonomy};
+use inventory::StockAvailability;
 use kernel::{Error, ErrorKind, Result};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,6 +25,7 @@ pub struct SearchService {
     db: Db,
     index: Arc<SearchIndex>,
     catalog: Arc<dyn CatalogFeed>,
+    stock: Arc<dyn StockAvailability>,
     cache: Arc<dyn Cache>,
     wake: Notify,
     /// Part of every cache key; bumped by each commit so older answers are never served again.
@@ -33,11 +35,18 @@ pub struct SearchService {
 }
 
 impl SearchService {
-    pub fn new(db: Db, index: Arc<SearchIndex>, catalog: Arc<dyn CatalogFeed>, cache: Arc<dyn Cache>) -> Self {
+    pub fn new(
+        db: Db,
+        index: Arc<SearchIndex>,
+        catalog: Arc<dyn CatalogFeed>,
+        stock: Arc<dyn StockAvailability>,
+        cache: Arc<dyn Cache>,
+    ) -> Self {
         Self {
             db,
             index,
             catalog,
+            stock,
             cache,
             wake: Notify::new(),
             generation: AtomicU64::new(kernel::time::Timestamp::now().as_micros() as u64),
@@ -55,6 +64,10 @@ impl SearchService {
 
     pub(crate) fn catalog(&self) -> &Arc<dyn CatalogFeed> {
         &self.catalog
+    }
+
+    pub(crate) fn stock(&self) -> &Arc<dyn StockAvailability> {
+        &self.stock
     }
 
     pub(crate) fn wake(&self) {
@@ -195,6 +208,7 @@ fn to_query(t: &Taxonomy, p: &SearchParams) -> Result<(SearchQuery, usize)> {
         price_min: p.price_min,
         price_max: p.price_max,
         rating_min: p.rating_min,
+        in_stock: p.in_stock.unwrap_or(false),
         attributes,
         sort,
         offset,

@@ -657,3 +657,26 @@ async fn bad_queries_are_refused_with_problem_details() {
         assert_eq!(f.page(&format!("q={}", "a".repeat(200))).await["total"], 0);
     }
 }
+
+#[tokio::test]
+async fn the_in_stock_filter_follows_the_inventory() {
+    for backend in testkit::backends() {
+        let f = fixture(TestApp::spawn(&backend).await).await;
+        assert_eq!(f.found("in_stock=true").await, Vec::<String>::new(), "{}: nothing received yet", backend.name());
+        let r = f.app.post("/api/v1/inventory/locations", json!({"name": "Main"}), Some(&f.seller)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let main = r.json()["id"].as_str().expect("id").to_owned();
+        let adjust = |kind: &str, quantity: i64| json!({"sku": "STORM-M", "location_id": main, "kind": kind, "quantity": quantity, "reason": "test"});
+        let r = f.app.post("/api/v1/inventory/adjustments", adjust("received", 2), Some(&f.seller)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        f.app.settle().await;
+        assert_eq!(f.found("in_stock=true").await, ["Storm Jacket"]);
+        assert_eq!(f.found("q=jacket&in_stock=true").await, ["Storm Jacket"]);
+        assert_eq!(f.found("q=jacket").await, ["Rain Jacket", "Storm Jacket"], "without the filter all show");
+
+        let r = f.app.post("/api/v1/inventory/adjustments", adjust("damaged", 2), Some(&f.seller)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        f.app.settle().await;
+        assert_eq!(f.found("in_stock=true").await, Vec::<String>::new(), "sold out leaves the filter");
+    }
+}

@@ -107,6 +107,7 @@ fn product(i: usize, rng: &mut Rng) -> ProductDoc {
         rating_count: (rng.next() % 500) as i64,
         created_at: 1_700_000_000_000_000 + i as i64 * 1_000_000,
         image: Some(format!("https://img.example/{i}.jpg")),
+        in_stock: true,
     }
 }
 

@@ -27,6 +27,7 @@ fn product(id: &str, title: &str) -> ProductDoc {
         rating_count: 0,
         created_at: 0,
         image: None,
+        in_stock: true,
     }
 }
 

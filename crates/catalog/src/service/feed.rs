@@ -56,6 +56,8 @@ pub trait CatalogFeed: Send + Sync + 'static {
     fn changed_since(&self, since: i64, limit: i64) -> BoxFuture<'_, Result<Vec<(String, i64)>>>;
     /// Products under a category (with its subcategories), of a brand, or of a seller.
     fn products_under<'a>(&'a self, kind: &'a str, id: &'a str) -> BoxFuture<'a, Result<Vec<String>>>;
+    /// The products that have a variant with one of these SKUs.
+    fn products_with_skus<'a>(&'a self, skus: &'a [String]) -> BoxFuture<'a, Result<Vec<String>>>;
     /// Categories and brands, to name facets and resolve filters.
     fn taxonomy(&self) -> BoxFuture<'_, Result<Arc<Taxonomy>>>;
 }
@@ -87,6 +89,16 @@ impl CatalogFeed for CatalogService {
         Box::pin(async move {
             let rows = sql::changed_since(&mut self.db.clone(), since, limit).await?;
             Ok(rows.into_iter().map(|c| (c.id, c.updated_at)).collect())
+        })
+    }
+
+    fn products_with_skus<'a>(&'a self, skus: &'a [String]) -> BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move {
+            let variants = super::VariantLookup::variants_by_sku(self, skus).await?;
+            let mut ids: Vec<String> = variants.into_iter().map(|v| v.product_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            Ok(ids)
         })
     }
 

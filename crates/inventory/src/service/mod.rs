@@ -3,9 +3,11 @@
 
 mod adjust;
 mod reserve;
+mod seed;
 mod settings;
 
 pub use reserve::{Reservation, ReserveLine};
+pub use seed::OpeningStock;
 
 use crate::events::{AvailabilityChanged, LowStock};
 use crate::store::items::{self, AlertRow, Flag};

@@ -84,8 +84,13 @@ fn render(doc: &utoipa::openapi::OpenApi) -> String {
         }
     }
     out.push_str("<h2 id=problems>Problem codes</h2><table>");
-    for (code, meaning) in
-        kernel::error::PROBLEMS.iter().chain(users::PROBLEMS).chain(catalog::PROBLEMS).chain(inventory::PROBLEMS)
+    for (code, meaning) in kernel::error::PROBLEMS
+        .iter()
+        .chain(users::PROBLEMS)
+        .chain(catalog::PROBLEMS)
+        .chain(inventory::PROBLEMS)
+        .chain(pricing::PROBLEMS)
+        .chain(cart::PROBLEMS)
     {
         let _ = write!(out, "<tr id='problem-{0}'><td><code>{0}</code></td><td>{1}</td></tr>", esc(code), esc(meaning));
     }

@@ -69,6 +69,8 @@ pub fn api(app: &App) -> (Router, utoipa::openapi::OpenApi) {
         .nest("/api/v1", catalog::router(app.catalog.clone()))
         .nest("/api/v1", search::router(app.search.clone()))
         .nest("/api/v1", inventory::router(app.inventory.clone()))
+        .nest("/api/v1", cart::router(app.cart.clone()))
+        .nest("/api/v1", pricing::router(app.pricing.clone()))
         .split_for_parts();
     let components = openapi.components.get_or_insert_with(Default::default);
     components.add_security_scheme(

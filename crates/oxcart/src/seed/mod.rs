@@ -289,7 +289,9 @@ pub async fn run(app: &App, count: usize, extra_sellers: &[String]) -> anyhow::R
                 product(&mut rng, number, seller, &t, &pictures, &customers)
             })
             .collect();
+        let stock = opening_stock(&batch);
         app.catalog.bulk_insert(batch).await?;
+        app.inventory.stock_seed(stock).await?;
         done += n;
         progress.show(done);
     }
@@ -304,6 +306,22 @@ pub async fn run(app: &App, count: usize, extra_sellers: &[String]) -> anyhow::R
         app.search.index().size_bytes() as f64 / 1e6
     );
     Ok(())
+}
+
+/// Opening stock for every variant: one in ten sold out, the rest 1-200 units; derived from the
+/// SKU so that it does not disturb the catalog's own random sequence.
+fn opening_stock(batch: &[BulkProduct]) -> Vec<inventory::OpeningStock> {
+    batch
+        .iter()
+        .flat_map(|p| {
+            p.variants.iter().map(|v| {
+                let mut rng =
+                    Rng(v.sku.bytes().fold(0xC0FF_EE00, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))));
+                let quantity = if rng.chance(10) { 0 } else { 1 + rng.below(200) as i64 };
+                inventory::OpeningStock { seller_id: p.seller_id.clone(), sku: v.sku.clone(), quantity }
+            })
+        })
+        .collect()
 }
 
 /// A progress line on stderr: rewritten in place on a terminal, every few seconds otherwise.

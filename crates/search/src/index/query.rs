@@ -167,6 +167,9 @@ fn filters(f: &Fields, q: &SearchQuery) -> Vec<Box<dyn Query>> {
     for (name, value) in &q.attributes {
         out.push(exact(f.attr, &schema::attr_term(name, value)));
     }
+    if q.in_stock {
+        out.push(exact(f.in_stock, "yes"));
+    }
     out.into_iter().map(|q| boxed(ConstScoreQuery::new(q, 0.0))).collect()
 }
 

@@ -16,7 +16,7 @@ use super::ProductDoc;
 
 /// Bump whenever the schema or an analyzer changes: an index written by another version is
 /// wiped on open and reported fresh so that the caller rebuilds it from the catalog.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 /// Stemmed English words, for scored full-text matching.
 const STEMMED: &str = "oxcart_en";
@@ -58,6 +58,8 @@ pub(crate) struct Fields {
     pub rating_count: Field,
     pub created_at: Field,
     pub image: Field,
+    /// `yes` or `no`.
+    pub in_stock: Field,
 }
 
 pub(crate) fn build() -> (Schema, Fields) {
@@ -93,6 +95,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         rating_count: b.add_i64_field(RATING_COUNT, FAST | STORED),
         created_at: b.add_i64_field(CREATED_AT, FAST),
         image: b.add_text_field("image", STORED),
+        in_stock: b.add_text_field("in_stock", STRING),
     };
     (b.build(), fields)
 }
@@ -181,5 +184,6 @@ pub(crate) fn to_document(f: &Fields, p: &ProductDoc) -> TantivyDocument {
     if let Some(image) = &p.image {
         d.add_text(f.image, image);
     }
+    d.add_text(f.in_stock, if p.in_stock { "yes" } else { "no" });
     d
 }

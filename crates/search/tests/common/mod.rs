@@ -134,6 +134,7 @@ pub fn doc(p: &P) -> ProductDoc {
         rating_count: p.rating.1,
         created_at: p.created_at,
         image: Some(format!("https://img.example/{}.jpg", p.id)),
+        in_stock: true,
     }
 }
 

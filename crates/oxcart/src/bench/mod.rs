@@ -2,9 +2,12 @@
 //! generator in the `bench` crate. It discovers real categories and products first, so the
 //! requests are the ones a storefront makes.
 
+mod stock;
+
 use crate::cli::BenchArgs;
 use anyhow::Context;
 use bench::{Load, Options, Paths, Report, RequestSpec, Scenario};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,7 +22,7 @@ struct Site {
     products: Vec<String>,
 }
 
-async fn discover(url: &str) -> anyhow::Result<Site> {
+async fn discover(url: &str, pages: usize) -> anyhow::Result<Site> {
     let categories = bench::get_json(url, "/api/v1/categories").await.context("cannot list categories")?;
     let mut departments = Vec::new();
     let mut leaves = Vec::new();
@@ -29,7 +32,7 @@ async fn discover(url: &str) -> anyhow::Result<Site> {
     }
     let mut products = Vec::new();
     let mut cursor: Option<String> = None;
-    for _ in 0..10 {
+    for _ in 0..pages {
         let path = match &cursor {
             None => "/api/v1/products?limit=100&sort=newest".to_owned(),
             Some(c) => format!("/api/v1/products?limit=100&sort=newest&cursor={c}"),
@@ -89,13 +92,50 @@ fn scenario(name: &str, site: &Site) -> anyhow::Result<Arc<dyn Scenario>> {
                 ["newest", "price_asc", "rating"].map(|s| format!("/api/v1/products?category={c}&sort={s}&limit=24"))
             })
             .collect(),
-        other => anyhow::bail!("unknown scenario `{other}`: use search, search-hot, detail, category or health"),
+        other => anyhow::bail!(
+            "unknown scenario `{other}`: use search, search-hot, detail, category, health, cart-add, reserve-hot or reserve-spread"
+        ),
     };
     Ok(Arc::new(Paths { name: name.to_owned(), paths }))
 }
 
+/// The writing scenarios among `names`, prepared: variants found, stock topped up.
+async fn stock_scenarios(args: &BenchArgs, site: &Site) -> anyhow::Result<HashMap<String, Arc<dyn Scenario>>> {
+    let mut out: HashMap<String, Arc<dyn Scenario>> = HashMap::new();
+    let wanted: Vec<&str> = ["cart-add", "reserve-hot", "reserve-spread"]
+        .into_iter()
+        .filter(|n| args.scenarios.iter().any(|s| s == n))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(out);
+    }
+    let (Some(email), Some(password)) = (&args.admin_email, &args.admin_password) else {
+        anyhow::bail!("{} need an admin account: pass --admin-email and --admin-password", wanted.join(", "))
+    };
+    let token = stock::login(&args.url, email, password).await?;
+    let count = if wanted.contains(&"reserve-spread") { stock::SPREAD_SKUS } else { 1000 };
+    let variants = stock::variants(&args.url, &site.products, count).await?;
+    anyhow::ensure!(!variants.is_empty(), "no variants found");
+    eprintln!("topping up stock of {} SKUs...", variants.len());
+    stock::top_up(&args.url, &token, &variants[..1], 10_000_000).await?;
+    stock::top_up(&args.url, &token, &variants, 100_000).await?;
+    let run = kernel::time::Timestamp::now().as_micros() as u64;
+    let skus: Vec<String> = variants.iter().map(|v| v.sku.clone()).collect();
+    let ids = variants.iter().map(|v| v.id.clone()).collect();
+    out.insert("cart-add".into(), Arc::new(stock::CartAdd { variant_ids: ids }));
+    let hot = vec![skus[0].clone()];
+    out.insert(
+        "reserve-hot".into(),
+        Arc::new(stock::Reserve { name: "reserve-hot", skus: hot, token: token.clone(), run }),
+    );
+    out.insert("reserve-spread".into(), Arc::new(stock::Reserve { name: "reserve-spread", skus, token, run }));
+    Ok(out)
+}
+
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let site = discover(&args.url).await?;
+    let spread = args.scenarios.iter().any(|s| s == "reserve-spread");
+    let site = discover(&args.url, if spread { 100 } else { 10 }).await?;
+    let prepared = stock_scenarios(&args, &site).await?;
     eprintln!(
         "{}: {} departments, {} categories, {} products sampled",
         args.url,
@@ -105,7 +145,10 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     );
     let mut reports = Vec::new();
     for name in &args.scenarios {
-        let scenario = scenario(name, &site)?;
+        let scenario = match prepared.get(name) {
+            Some(s) => s.clone(),
+            None => scenario(name, &site)?,
+        };
         for &concurrency in &args.concurrency {
             let load = match args.rate {
                 Some(rate) => Load::Fixed { rate_per_sec: rate, concurrency },
