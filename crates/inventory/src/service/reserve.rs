@@ -204,10 +204,13 @@ async fn hold_line(tx: &mut Tx, sku: &str, quantity: i64) -> Result<std::result:
     for _ in 0..ATTEMPTS {
         let free = levels::free_by_location(tx, sku).await?;
         let free: Vec<(String, i64)> = free.into_iter().map(|f| (f.location_id, f.available)).collect();
-        let Some(plan) = allocate(left, &free) else {
+        let Some(mut plan) = allocate(left, &free) else {
             let available = free.iter().map(|(_, a)| a).sum::<i64>() + (quantity - left);
             return Ok(Err(available));
         };
+        // Rows are locked in location order, so two holds splitting the same SKU cannot wait
+        // on each other in a cycle.
+        plan.sort_by(|a, b| a.0.cmp(&b.0));
         for (location, take) in plan {
             if !levels::level_reserve(tx, sku, &location, take).await? {
                 break;
