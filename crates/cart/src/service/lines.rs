@@ -6,7 +6,6 @@ use crate::dto::CartDto;
 use crate::model::CartLine;
 use kernel::time::Timestamp;
 use kernel::{Error, ErrorKind, Result};
-use pricing::PriceRequest;
 use serde_json::Value;
 
 impl CartService {
@@ -76,7 +75,7 @@ impl CartService {
     }
 
     pub async fn line_remove(&self, caller: &Caller, variant_id: &str) -> Result<CartDto> {
-        self.require_line(caller, variant_id).await?;
+        // A cart without the line is left alone: the change fails before anything is saved.
         let (doc, _) = self
             .mutate(caller, |doc| {
                 let before = doc.lines.len();
@@ -120,7 +119,8 @@ impl CartService {
                 format!("A cart takes {} discount code(s) at a time; remove one first.", self.config.max_codes),
             ));
         }
-        let mut request = self.price_request(&loaded.doc, caller).await?;
+        let (assessed, _) = self.assess(&loaded.doc).await?;
+        let mut request = self.price_request(&loaded.doc, &assessed, caller).await?;
         request.codes.push(code.clone());
         let priced = self.deps.pricing.price(&request).await?;
         let status = priced.codes.iter().find(|c| c.code == code);
@@ -177,20 +177,6 @@ impl CartService {
     async fn require_line(&self, caller: &Caller, variant_id: &str) -> Result<()> {
         let loaded = self.resolve(caller, false).await?.ok_or_else(line_not_found)?;
         if loaded.doc.lines.iter().any(|l| l.variant_id == variant_id) { Ok(()) } else { Err(line_not_found()) }
-    }
-
-    pub(super) async fn price_request(&self, doc: &crate::model::CartDoc, caller: &Caller) -> Result<PriceRequest> {
-        let (lines, _) = self.assess(doc).await?;
-        let basket: Vec<pricing::domain::Line> =
-            lines.iter().filter(|l| l.buyable()).map(|l| l.basket_line()).collect();
-        let shipping = self.deps.estimates.shipping(&basket).await?;
-        Ok(PriceRequest {
-            lines: basket,
-            shipping,
-            codes: doc.codes.clone(),
-            customer_id: caller.customer_id.clone(),
-            now: Timestamp::now(),
-        })
     }
 }
 

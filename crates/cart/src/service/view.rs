@@ -93,6 +93,26 @@ impl CartService {
         Ok((lines, changed))
     }
 
+    /// What the pricing engine is asked: the lines that can be bought, the shipping estimate
+    /// for them, and the cart's codes.
+    pub(super) async fn price_request(
+        &self,
+        doc: &CartDoc,
+        assessed: &[Assessed],
+        caller: &Caller,
+    ) -> Result<pricing::PriceRequest> {
+        let lines: Vec<pricing::domain::Line> =
+            assessed.iter().filter(|a| a.buyable()).map(Assessed::basket_line).collect();
+        let shipping = self.deps.estimates.shipping(&lines).await?;
+        Ok(pricing::PriceRequest {
+            lines,
+            shipping,
+            codes: doc.codes.clone(),
+            customer_id: caller.customer_id.clone(),
+            now: Timestamp::now(),
+        })
+    }
+
     pub(super) async fn view(&self, mut doc: CartDoc, token: Option<String>, caller: &Caller) -> Result<CartDto> {
         let (assessed, repriced) = self.assess(&doc).await?;
         if repriced {
@@ -102,19 +122,10 @@ impl CartService {
             // Best effort: if another request saved first, the next read re-prices again.
             let _ = self.deps.store.save(&doc, now.plus(self.config.idle)).await?;
         }
-        let basket: Vec<pricing::domain::Line> =
-            assessed.iter().filter(|a| a.buyable()).map(Assessed::basket_line).collect();
-        let shipping = self.deps.estimates.shipping(&basket).await?;
-        let request = pricing::PriceRequest {
-            lines: basket.clone(),
-            shipping,
-            codes: doc.codes.clone(),
-            customer_id: caller.customer_id.clone(),
-            now: Timestamp::now(),
-        };
+        let request = self.price_request(&doc, &assessed, caller).await?;
         let priced = self.deps.pricing.price(&request).await?;
         let q = &priced.quote;
-        let tax = self.deps.estimates.tax(&basket, q.total).await?;
+        let tax = self.deps.estimates.tax(&request.lines, q.total).await?;
 
         let mut discounts = q.line_discounts.iter().copied();
         let lines: Vec<LineDto> = assessed.into_iter().map(|a| line_dto(a, &mut discounts)).collect();

@@ -121,12 +121,11 @@ impl StockReservations for InventoryService {
                 let stock = levels::level_commit(&mut tx, &line.sku, &line.location_id, line.quantity)
                     .await?
                     .ok_or_else(|| Error::internal(format!("reservation {} holds more than is reserved", row.id)))?;
-                let seller = levels::level_get(&mut tx, &line.sku, &line.location_id).await?.map(|l| l.seller_id);
                 let sold = AdjustmentRow {
                     id: new_id("adj"),
                     sku: line.sku.clone(),
                     location_id: line.location_id.clone(),
-                    seller_id: seller.unwrap_or_default(),
+                    seller_id: stock.seller_id,
                     kind: AdjustmentKind::Sold.as_str().into(),
                     delta: -line.quantity,
                     on_hand_after: stock.on_hand,

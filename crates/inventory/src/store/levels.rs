@@ -67,12 +67,18 @@ pub async fn level_release(tx: &mut Tx, sku: &str, location: &str, quantity: i64
     Ok(n == 1)
 }
 
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Sold {
+    pub on_hand: i64,
+    pub seller_id: String,
+}
+
 /// Turns a hold into a sale: both on-hand and reserved drop by `quantity`.
-pub async fn level_commit(tx: &mut Tx, sku: &str, location: &str, quantity: i64) -> Result<Option<Stock>> {
+pub async fn level_commit(tx: &mut Tx, sku: &str, location: &str, quantity: i64) -> Result<Option<Sold>> {
     tx.fetch_optional(
         "UPDATE inventory_levels SET on_hand = on_hand - $3, reserved = reserved - $3, updated_at = $4
          WHERE sku = $1 AND location_id = $2 AND reserved >= $3
-         RETURNING on_hand",
+         RETURNING on_hand, seller_id",
         args![sku, location, quantity, Timestamp::now()],
     )
     .await
