@@ -45,14 +45,14 @@ fn answer(cart: CartDto) -> Response {
 }
 
 /// The cart with current prices, discounts, estimates and the total checkout will charge.
-#[utoipa::path(get, path = "/cart", tag = "cart", params(("X-Cart-Token" = Option<String>, Header)),
+#[utoipa::path(get, path = "/cart", tag = "cart", security((), ("bearer" = ["cart:write"]), ("api_key" = ["cart:write"])), params(("X-Cart-Token" = Option<String>, Header)),
     responses((status = 200, body = CartDto), (status = 404, description = "`cart_not_found`", body = Problem)))]
 pub async fn cart_get(p: Option<Principal>, State(svc): Svc, headers: HeaderMap) -> Result<Response> {
     Ok(answer(svc.cart_get(&caller(p, &headers)).await?))
 }
 
 /// Add a variant (a new cart is made for a guest without a token; its token comes back once).
-#[utoipa::path(post, path = "/cart/add", tag = "cart", request_body = LineAddInput, params(("X-Cart-Token" = Option<String>, Header)),
+#[utoipa::path(post, path = "/cart/add", tag = "cart", security((), ("bearer" = ["cart:write"]), ("api_key" = ["cart:write"])), request_body = LineAddInput, params(("X-Cart-Token" = Option<String>, Header)),
     responses((status = 200, body = CartDto), (status = 404, body = Problem),
         (status = 409, description = "`insufficient_stock`", body = Problem),
         (status = 422, description = "`invalid_quantity`, `quantity_too_large`, `unknown_variant`, `variant_unavailable`, `cart_full`", body = Problem)))]
@@ -66,7 +66,7 @@ pub async fn cart_add(
 }
 
 /// Set a line's quantity.
-#[utoipa::path(put, path = "/cart/lines/{variant_id}", tag = "cart", request_body = LineUpdateInput,
+#[utoipa::path(put, path = "/cart/lines/{variant_id}", tag = "cart", security((), ("bearer" = ["cart:write"]), ("api_key" = ["cart:write"])), request_body = LineUpdateInput,
     params(("variant_id" = String, Path), ("X-Cart-Token" = Option<String>, Header)),
     responses((status = 200, body = CartDto), (status = 404, description = "`line_not_found`", body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -81,7 +81,7 @@ pub async fn line_update(
 }
 
 /// Remove a line.
-#[utoipa::path(delete, path = "/cart/lines/{variant_id}", tag = "cart",
+#[utoipa::path(delete, path = "/cart/lines/{variant_id}", tag = "cart", security((), ("bearer" = ["cart:write"]), ("api_key" = ["cart:write"])),
     params(("variant_id" = String, Path), ("X-Cart-Token" = Option<String>, Header)),
     responses((status = 200, body = CartDto), (status = 404, body = Problem)))]
 pub async fn line_remove(
@@ -94,14 +94,14 @@ pub async fn line_remove(
 }
 
 /// Empty the cart.
-#[utoipa::path(delete, path = "/cart", tag = "cart", params(("X-Cart-Token" = Option<String>, Header)),
+#[utoipa::path(delete, path = "/cart", tag = "cart", security((), ("bearer" = ["cart:write"]), ("api_key" = ["cart:write"])), params(("X-Cart-Token" = Option<String>, Header)),
     responses((status = 200, body = CartDto), (status = 404, body = Problem)))]
 pub async fn cart_clear(p: Option<Principal>, State(svc): Svc, headers: HeaderMap) -> Result<Response> {
     Ok(answer(svc.cart_clear(&caller(p, &headers)).await?))
 }
 
 /// Apply a discount code; refused with the precise reason when it would take nothing off.
-#[utoipa::path(post, path = "/cart/codes", tag = "cart", request_body = CodeInput, params(("X-Cart-Token" = Option<String>, Header)),
+#[utoipa::path(post, path = "/cart/codes", tag = "cart", security((), ("bearer" = ["cart:write"]), ("api_key" = ["cart:write"])), request_body = CodeInput, params(("X-Cart-Token" = Option<String>, Header)),
     responses((status = 200, body = CartDto), (status = 404, body = Problem),
         (status = 422, description = "`code_unknown`, `code_expired`, `code_not_started`, `code_exhausted`, `code_min_subtotal`, `code_not_applicable`, `code_limit`...", body = Problem)))]
 pub async fn code_apply(
@@ -114,7 +114,7 @@ pub async fn code_apply(
 }
 
 /// Remove a discount code.
-#[utoipa::path(delete, path = "/cart/codes/{code}", tag = "cart", params(("code" = String, Path), ("X-Cart-Token" = Option<String>, Header)),
+#[utoipa::path(delete, path = "/cart/codes/{code}", tag = "cart", security((), ("bearer" = ["cart:write"]), ("api_key" = ["cart:write"])), params(("code" = String, Path), ("X-Cart-Token" = Option<String>, Header)),
     responses((status = 200, body = CartDto), (status = 404, body = Problem)))]
 pub async fn code_remove(
     p: Option<Principal>,

@@ -21,13 +21,22 @@ pub use store::taxonomy::{BrandRow, CategoryRow};
 /// The largest CSV import accepted, in bytes.
 pub const IMPORT_BODY_LIMIT: usize = 32 * 1024 * 1024;
 
-pub const MIGRATIONS: &[::store::Migration] = &[::store::Migration {
-    context: "catalog",
-    version: 1,
-    name: "catalog",
-    sql: include_str!("../migrations/0001_catalog.sql"),
-    postgres: None,
-}];
+pub const MIGRATIONS: &[::store::Migration] = &[
+    ::store::Migration {
+        context: "catalog",
+        version: 1,
+        name: "catalog",
+        sql: include_str!("../migrations/0001_catalog.sql"),
+        postgres: None,
+    },
+    ::store::Migration {
+        context: "catalog",
+        version: 2,
+        name: "sku_owners",
+        sql: include_str!("../migrations/0002_sku_owners.sql"),
+        postgres: None,
+    },
+];
 
 /// The catalog context's problem codes, for the API reference.
 pub const PROBLEMS: &[(&str, &str)] = &[

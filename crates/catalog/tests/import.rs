@@ -455,3 +455,42 @@ async fn imports_may_exceed_the_general_body_limit() {
         assert_eq!(p["description"].as_str().map(str::len), Some(19_000));
     }
 }
+
+/// Cells a spreadsheet would run as formulas leave the export quoted (OWASP's CSV injection
+/// advice) and come back unchanged when the file is imported again.
+#[tokio::test]
+async fn formula_cells_are_neutralised_on_export_and_round_trip() {
+    for backend in testkit::backends() {
+        let app = TestApp::spawn(&backend).await;
+        let s = shop(&app).await;
+        let titles = ["=cmd|' /C calc'!A0", "+SUM(A1)", "-2+3", "@HYPERLINK(\"x\")", "'=already quoted", "'Tis plain"];
+        for (i, title) in titles.iter().enumerate() {
+            let body = json!({"title": title, "slug": format!("risky-{i}"), "status": "active",
+                "variants": [{"sku": format!("RISKY-{i}"), "price": 1000}]});
+            let r = app.post("/api/v1/products", body, Some(&s.seller)).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{} {}", backend.name(), r.text);
+        }
+
+        let text = export(&app, &s.seller).await;
+        let (_, exported) = parse(&text);
+        for row in &exported {
+            for (column, cell) in row {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{column} exported as a formula: {cell:?}"
+                );
+            }
+        }
+        let title_of = |sku: &str| exported.iter().find(|r| r["sku"] == sku).map(|r| r["title"].clone());
+        assert_eq!(title_of("RISKY-0").as_deref(), Some("'=cmd|' /C calc'!A0"));
+        assert_eq!(title_of("RISKY-4").as_deref(), Some("''=already quoted"));
+        assert_eq!(title_of("RISKY-5").as_deref(), Some("'Tis plain"), "a plain quote is left alone");
+
+        let again = import(&app, Some(&s.seller), &text).await;
+        assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+        for (i, title) in titles.iter().enumerate() {
+            let p = app.get(&format!("/api/v1/products/risky-{i}"), None).await.json();
+            assert_eq!(p["title"], *title, "risky-{i} round-trips");
+        }
+    }
+}

@@ -6,7 +6,7 @@ use crate::{Reservation, ReserveLine, StockReservations};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use kernel::Result;
-use kernel::auth::{Admin, Principal};
+use kernel::auth::{Admin, Principal, Scope};
 use kernel::error::Problem;
 use kernel::json::Json;
 use kernel::page::Page;
@@ -34,7 +34,7 @@ pub fn router(service: Arc<InventoryService>) -> OpenApiRouter {
 }
 
 /// The caller's stock locations (admin: every seller's).
-#[utoipa::path(get, path = "/inventory/locations", tag = "inventory", security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/inventory/locations", tag = "inventory", security(("bearer" = ["inventory:write"]), ("api_key" = ["inventory:write"])),
     responses((status = 200, body = Vec<LocationDto>), (status = 403, body = Problem)))]
 pub async fn location_list(p: Principal, State(svc): Svc) -> Result<Json<Vec<LocationDto>>> {
     Ok(Json(svc.location_list(&p).await?))
@@ -42,7 +42,7 @@ pub async fn location_list(p: Principal, State(svc): Svc) -> Result<Json<Vec<Loc
 
 /// Add a stock location (a warehouse, a shop).
 #[utoipa::path(post, path = "/inventory/locations", tag = "inventory", request_body = LocationInput,
-    security(("bearer" = []), ("api_key" = [])),
+    security(("bearer" = ["inventory:write"]), ("api_key" = ["inventory:write"])),
     responses((status = 201, body = LocationDto), (status = 409, description = "`location_name_taken`", body = Problem), (status = 422, body = Problem)))]
 pub async fn location_create(
     p: Principal,
@@ -54,7 +54,7 @@ pub async fn location_create(
 
 /// Rename a location, or switch it off (its stock is then not sold) and on.
 #[utoipa::path(put, path = "/inventory/locations/{id}", tag = "inventory", request_body = LocationInput,
-    params(("id" = String, Path)), security(("bearer" = []), ("api_key" = [])),
+    params(("id" = String, Path)), security(("bearer" = ["inventory:write"]), ("api_key" = ["inventory:write"])),
     responses((status = 200, body = LocationDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn location_update(
     p: Principal,
@@ -67,7 +67,7 @@ pub async fn location_update(
 
 /// Stock levels per SKU and location: on hand, reserved, available.
 #[utoipa::path(get, path = "/inventory/levels", tag = "inventory", params(LevelFilter),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Page<LevelDto>), (status = 400, body = Problem)))]
+    security(("bearer" = ["inventory:write"]), ("api_key" = ["inventory:write"])), responses((status = 200, body = Page<LevelDto>), (status = 400, body = Problem)))]
 pub async fn level_list(
     p: Principal,
     State(svc): Svc,
@@ -78,14 +78,14 @@ pub async fn level_list(
 
 /// One SKU's stock over all locations, with its low-stock and reorder settings.
 #[utoipa::path(get, path = "/inventory/items/{sku}", tag = "inventory", params(("sku" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = ItemDto), (status = 404, body = Problem)))]
+    security(("bearer" = ["inventory:write"]), ("api_key" = ["inventory:write"])), responses((status = 200, body = ItemDto), (status = 404, body = Problem)))]
 pub async fn item_get(p: Principal, State(svc): Svc, Path(sku): Path<String>) -> Result<Json<ItemDto>> {
     Ok(Json(svc.item_get(&p, &sku).await?))
 }
 
 /// Set a SKU's low-stock threshold and reorder point and quantity (null turns one off).
 #[utoipa::path(put, path = "/inventory/items/{sku}", tag = "inventory", request_body = ItemSettingsInput,
-    params(("sku" = String, Path)), security(("bearer" = []), ("api_key" = [])),
+    params(("sku" = String, Path)), security(("bearer" = ["inventory:write"]), ("api_key" = ["inventory:write"])),
     responses((status = 200, body = ItemDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn item_settings_set(
     p: Principal,
@@ -98,7 +98,7 @@ pub async fn item_settings_set(
 
 /// Record received, returned, damaged or counted stock, with a reason.
 #[utoipa::path(post, path = "/inventory/adjustments", tag = "inventory", request_body = AdjustmentInput,
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["inventory:write"]), ("api_key" = ["inventory:write"])), responses(
     (status = 201, body = AdjustmentDto), (status = 404, description = "`sku_not_found`, `location_not_found`", body = Problem),
     (status = 409, description = "`stock_negative`, `stock_reserved`", body = Problem), (status = 422, body = Problem)))]
 pub async fn adjustment_create(
@@ -111,7 +111,7 @@ pub async fn adjustment_create(
 
 /// The history of stock changes, newest first.
 #[utoipa::path(get, path = "/inventory/adjustments", tag = "inventory", params(HistoryFilter),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Page<AdjustmentDto>)))]
+    security(("bearer" = ["inventory:write"]), ("api_key" = ["inventory:write"])), responses((status = 200, body = Page<AdjustmentDto>)))]
 pub async fn adjustment_list(
     p: Principal,
     State(svc): Svc,
@@ -122,7 +122,7 @@ pub async fn adjustment_list(
 
 /// Low-stock alerts, newest first (open ones by default).
 #[utoipa::path(get, path = "/inventory/alerts", tag = "inventory", params(AlertFilter),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Page<AlertDto>)))]
+    security(("bearer" = ["inventory:write"]), ("api_key" = ["inventory:write"])), responses((status = 200, body = Page<AlertDto>)))]
 pub async fn alert_list(
     p: Principal,
     State(svc): Svc,
@@ -133,7 +133,7 @@ pub async fn alert_list(
 
 /// SKUs at or below their reorder point, with how much to order.
 #[utoipa::path(get, path = "/inventory/reorder-suggestions", tag = "inventory",
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Vec<ReorderSuggestionDto>)))]
+    security(("bearer" = ["inventory:write"]), ("api_key" = ["inventory:write"])), responses((status = 200, body = Vec<ReorderSuggestionDto>)))]
 pub async fn reorder_suggestions(p: Principal, State(svc): Svc) -> Result<Json<Vec<ReorderSuggestionDto>>> {
     Ok(Json(svc.reorder_suggestions(&p).await?))
 }
@@ -154,14 +154,15 @@ fn reservation_dto(r: Reservation) -> ReservationDto {
 
 /// Hold stock for every line or none (admin; the orders context calls this in split mode).
 #[utoipa::path(post, path = "/inventory/reservations", tag = "inventory", request_body = ReservationInput,
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["reservations:write"]), ("api_key" = ["reservations:write"])), responses(
     (status = 201, body = ReservationDto), (status = 409, description = "`out_of_stock`: `errors` names each short SKU", body = Problem),
     (status = 422, body = Problem)))]
 pub async fn reservation_create(
-    _admin: Admin,
+    Admin(admin): Admin,
     State(svc): Svc,
     Json(body): Json<ReservationInput>,
 ) -> Result<(StatusCode, Json<ReservationDto>)> {
+    admin.require_scope(Scope::ReservationsWrite)?;
     let lines: Vec<ReserveLine> =
         body.lines.into_iter().map(|l| ReserveLine { sku: l.sku, quantity: l.quantity }).collect();
     let ttl = body.ttl_secs.map(std::time::Duration::from_secs);
@@ -171,22 +172,24 @@ pub async fn reservation_create(
 
 /// Give a reservation's stock back (admin).
 #[utoipa::path(post, path = "/inventory/reservations/{id}/release", tag = "inventory", params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = ReservationDto), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    security(("bearer" = ["reservations:write"]), ("api_key" = ["reservations:write"])), responses((status = 200, body = ReservationDto), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn reservation_release(
-    _admin: Admin,
+    Admin(admin): Admin,
     State(svc): Svc,
     Path(id): Path<String>,
 ) -> Result<Json<ReservationDto>> {
+    admin.require_scope(Scope::ReservationsWrite)?;
     Ok(Json(reservation_dto(svc.stock_release(&id).await?)))
 }
 
 /// Turn a reservation into a sale (admin).
 #[utoipa::path(post, path = "/inventory/reservations/{id}/commit", tag = "inventory", params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = ReservationDto), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    security(("bearer" = ["reservations:write"]), ("api_key" = ["reservations:write"])), responses((status = 200, body = ReservationDto), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn reservation_commit(
-    _admin: Admin,
+    Admin(admin): Admin,
     State(svc): Svc,
     Path(id): Path<String>,
 ) -> Result<Json<ReservationDto>> {
+    admin.require_scope(Scope::ReservationsWrite)?;
     Ok(Json(reservation_dto(svc.stock_commit(&id).await?)))
 }

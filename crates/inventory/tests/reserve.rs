@@ -167,3 +167,58 @@ async fn admins_hold_stock_over_http_and_nobody_else_may() {
         assert_eq!(totals(&app, &seller, "KETTLE").await, (2, 0, 2));
     }
 }
+
+/// Fifty holds with one reference at once: every caller gets the one reservation (as a replay
+/// would), one hold's worth of stock is taken, and no race on the unique reference is a 500.
+/// Locations of one name raced the same way: one is made, the others are told it exists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_duplicates_get_the_first_answer_never_a_500() {
+    for backend in testkit::backends() {
+        let app = Arc::new(TestApp::spawn(&backend).await);
+        let (seller, _) = app.seller("seller@example.com").await;
+        product(&app, &seller, "Hot Item", &["DUP-1"]).await;
+        let main = location(&app, &seller, "Main").await;
+        adjust(&app, &seller, "DUP-1", &main, "received", 100).await;
+
+        let tasks: Vec<_> = (0..50)
+            .map(|_| {
+                let inventory = Arc::clone(&app.app.inventory);
+                tokio::spawn(async move { inventory.stock_reserve("order-dup", &line("DUP-1", 2), None).await })
+            })
+            .collect();
+        let mut ids = std::collections::BTreeSet::new();
+        for t in tasks {
+            match t.await.expect("task") {
+                Ok(r) => ids.insert(r.id),
+                Err(e) => panic!("{}: a duplicate hold failed: {e:?}", backend.name()),
+            };
+        }
+        assert_eq!(ids.len(), 1, "{}: one reservation for one reference", backend.name());
+        assert_eq!(totals(&app, &seller, "DUP-1").await, (100, 2, 98), "{}", backend.name());
+        assert_invariants(&app).await;
+
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let (app, seller) = (Arc::clone(&app), seller.clone());
+                tokio::spawn(async move {
+                    let r = app
+                        .post("/api/v1/inventory/locations", serde_json::json!({"name": "Annex"}), Some(&seller))
+                        .await;
+                    (r.status.as_u16(), r.code_or_empty())
+                })
+            })
+            .collect();
+        let mut answers = Vec::new();
+        for t in tasks {
+            answers.push(t.await.expect("task"));
+        }
+        assert_eq!(answers.iter().filter(|(s, _)| *s == 201).count(), 1, "{}: {answers:?}", backend.name());
+        assert!(
+            answers
+                .iter()
+                .all(|(s, c)| *s == 201 || (*s == 409 && (c == "location_name_taken" || c == "concurrent_change"))),
+            "{}: {answers:?}",
+            backend.name()
+        );
+    }
+}

@@ -2,7 +2,7 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use common::{adjust, location, product, totals};
 use kernel::auth::Role;
 use serde_json::json;
@@ -190,5 +190,62 @@ async fn low_stock_alerts_fire_once_per_crossing_and_reorders_are_suggested() {
             .expect("count")
             .0;
         assert_eq!(low_events, 3, "one event per crossing");
+    }
+}
+
+/// A SKU stays with the store that used it: once seller 1 deletes a variant, seller 2 cannot
+/// take its SKU (and with it seller 1's stock, history and alerts); seller 1 can use it again.
+#[tokio::test]
+async fn a_deleted_sku_never_passes_to_another_store() {
+    for backend in testkit::backends() {
+        let app = TestApp::spawn(&backend).await;
+        let (s1, _) = app.seller("one@example.com").await;
+        let (s2, _) = app.seller("two@example.com").await;
+        let p1 = product(&app, &s1, "First Tee", &["KEEP-1", "X-REUSED"]).await;
+        let depot = location(&app, &s1, "Depot").await;
+        adjust(&app, &s1, "X-REUSED", &depot, "received", 7).await;
+        let variant = p1["variants"][1]["id"].as_str().expect("variant id");
+        let id = p1["id"].as_str().expect("id");
+        let r = app.call(Method::DELETE, &format!("/api/v1/products/{id}/variants/{variant}"), None, Some(&s1)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+        let sizes = json!({"title": "Second Tee", "status": "active", "variants": [{"sku": "x-reused", "price": 900}]});
+        let taken = app.post("/api/v1/products", sizes, Some(&s2)).await;
+        assert_eq!((taken.status, taken.code()), (StatusCode::CONFLICT, "sku_taken".into()), "{}", backend.name());
+        let other = product(&app, &s2, "Second Tee", &["Y-OWN"]).await;
+        let pid = other["id"].as_str().expect("id");
+        let vid = other["variants"][0]["id"].as_str().expect("variant id");
+        let renamed = app
+            .call(
+                Method::PUT,
+                &format!("/api/v1/products/{pid}/variants/{vid}"),
+                Some(json!({"sku": "X-REUSED", "options": {"Size": "V0"}, "price": 900})),
+                Some(&s2),
+            )
+            .await;
+        assert_eq!((renamed.status, renamed.code()), (StatusCode::CONFLICT, "sku_taken".into()), "{}", renamed.text);
+        let import = app
+            .send_bytes(
+                Method::POST,
+                "/api/v1/seller/products/import",
+                "text/csv",
+                b"product_slug,title,sku,price\nthird,Third,X-REUSED,500\n".to_vec(),
+                Some(&s2),
+            )
+            .await;
+        assert_eq!(import.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", import.text);
+        let seen = app.get("/api/v1/inventory/items/X-REUSED", Some(&s2)).await;
+        assert_eq!(seen.status, StatusCode::NOT_FOUND, "seller 2 never sees seller 1's stock");
+
+        // Seller 1 takes the SKU back and finds its own stock.
+        let back = app
+            .post(
+                &format!("/api/v1/products/{id}/variants"),
+                json!({"sku": "X-REUSED", "options": {"Size": "V1"}, "price": 1000}),
+                Some(&s1),
+            )
+            .await;
+        assert_eq!(back.status, StatusCode::CREATED, "{}", back.text);
+        assert_eq!(totals(&app, &s1, "X-REUSED").await, (7, 0, 7));
     }
 }

@@ -72,10 +72,22 @@ pub enum Scope {
     /// Manage promotions and discount codes of the caller's store (admin: platform-wide).
     #[serde(rename = "promotions:write")]
     PromotionsWrite,
+    /// Keep the category tree and the brands (admin).
+    #[serde(rename = "taxonomy:write")]
+    TaxonomyWrite,
+    /// Hide and show reviews (admin).
+    #[serde(rename = "reviews:moderate")]
+    ReviewsModerate,
+    /// Hold, release and commit stock for orders (admin; the orders context in split mode).
+    #[serde(rename = "reservations:write")]
+    ReservationsWrite,
+    /// Fill and change the caller's own cart.
+    #[serde(rename = "cart:write")]
+    CartWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 8] = [
+    pub const ALL: [Scope; 12] = [
         Self::AccountRead,
         Self::AccountWrite,
         Self::UsersRead,
@@ -84,6 +96,10 @@ impl Scope {
         Self::ReviewsWrite,
         Self::InventoryWrite,
         Self::PromotionsWrite,
+        Self::TaxonomyWrite,
+        Self::ReviewsModerate,
+        Self::ReservationsWrite,
+        Self::CartWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -96,6 +112,10 @@ impl Scope {
             Self::ReviewsWrite => "reviews:write",
             Self::InventoryWrite => "inventory:write",
             Self::PromotionsWrite => "promotions:write",
+            Self::TaxonomyWrite => "taxonomy:write",
+            Self::ReviewsModerate => "reviews:moderate",
+            Self::ReservationsWrite => "reservations:write",
+            Self::CartWrite => "cart:write",
         }
     }
 
@@ -106,9 +126,13 @@ impl Scope {
     /// The least role that may hold this scope.
     pub fn min_role(self) -> Role {
         match self {
-            Self::AccountRead | Self::AccountWrite | Self::ReviewsWrite => Role::Customer,
+            Self::AccountRead | Self::AccountWrite | Self::ReviewsWrite | Self::CartWrite => Role::Customer,
             Self::CatalogWrite | Self::InventoryWrite | Self::PromotionsWrite => Role::Seller,
-            Self::UsersRead | Self::UsersWrite => Role::Admin,
+            Self::UsersRead
+            | Self::UsersWrite
+            | Self::TaxonomyWrite
+            | Self::ReviewsModerate
+            | Self::ReservationsWrite => Role::Admin,
         }
     }
 }

@@ -3,7 +3,6 @@
 //! for malformed JSON, 422 naming the field for a missing, unknown or mistyped one.
 
 use crate::error::{Error, ErrorKind, FieldError};
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -33,13 +32,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
                 "Send the body as JSON with `Content-Type: application/json`.",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                Error::new(ErrorKind::PayloadTooLarge, "payload_too_large", "The request body is too large.")
-            } else {
-                Error::bad_request("unreadable_body", "The request body could not be read.")
-            }
-        })?;
+        let bytes = crate::body::read(req, state).await?;
         parse(&bytes).map(Json)
     }
 }

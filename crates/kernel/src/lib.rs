@@ -3,6 +3,7 @@
 //! principal and the event envelope. Nothing here does I/O.
 
 pub mod auth;
+pub mod body;
 pub mod error;
 pub mod event;
 pub mod id;

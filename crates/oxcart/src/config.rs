@@ -85,6 +85,16 @@ pub struct ServerConfig {
     pub bind: SocketAddr,
     pub request_timeout_secs: u64,
     pub body_limit_bytes: usize,
+    /// A request's headers must arrive within this time.
+    pub header_read_timeout_secs: u64,
+    /// A connection with no traffic either way for this long is closed (idle keep-alive too).
+    pub idle_timeout_secs: u64,
+    /// A request body that sends nothing for this long is answered 408.
+    pub body_read_timeout_secs: u64,
+    /// Open connections at most; one more is answered 503 and closed.
+    pub max_connections: usize,
+    /// Where Prometheus `/metrics` is served, apart from the shop's own address; "": nowhere.
+    pub metrics_bind: String,
     /// Exact origins allowed to call the API from a browser, e.g. `https://shop.example.com`.
     pub cors_origins: Vec<String>,
 }
@@ -136,8 +146,20 @@ impl Default for ServerConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             request_timeout_secs: 30,
             body_limit_bytes: 1024 * 1024,
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            body_read_timeout_secs: 10,
+            max_connections: 4096,
+            metrics_bind: "127.0.0.1:9464".into(),
             cors_origins: Vec::new(),
         }
+    }
+}
+
+impl ServerConfig {
+    /// The metrics listen address, when metrics are served.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_bind.parse().ok()
     }
 }
 
@@ -197,6 +219,21 @@ impl Config {
         }
         if self.server.body_limit_bytes < 1024 {
             return bad("server.body_limit_bytes", "must be at least 1024");
+        }
+        for (key, secs) in [
+            ("server.header_read_timeout_secs", self.server.header_read_timeout_secs),
+            ("server.idle_timeout_secs", self.server.idle_timeout_secs),
+            ("server.body_read_timeout_secs", self.server.body_read_timeout_secs),
+        ] {
+            if secs == 0 {
+                return bad(key, "must be at least 1");
+            }
+        }
+        if self.server.max_connections == 0 {
+            return bad("server.max_connections", "must be at least 1");
+        }
+        if !self.server.metrics_bind.is_empty() && self.server.metrics_addr().is_none() {
+            return bad("server.metrics_bind", "must be an address like 127.0.0.1:9464, or empty");
         }
         for origin in &self.server.cors_origins {
             let ok = (origin.starts_with("https://") || origin.starts_with("http://"))

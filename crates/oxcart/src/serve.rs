@@ -4,8 +4,7 @@ use crate::app::App;
 use crate::config::Config;
 use anyhow::Context;
 use bus::{Relay, RelayOptions};
-use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()> {
@@ -40,12 +39,29 @@ pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()
     let sweeper = tokio::spawn(crate::sweep::run(app.inventory.clone(), app.cart.clone(), sweep_every, stop_rx));
 
     let router = crate::http::router(&app);
+    let metrics = metrics_listener(&app.config.server).await;
     tracing::info!(%addr, startup_ms = started.elapsed().as_millis() as u64, "listening");
     println!("Oxcart is running on http://{addr}  (API reference: http://{addr}/docs)");
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(stop_signal())
-        .await
-        .context("server failed")?;
+    let server = &app.config.server;
+    let limits = crate::http::listener::Limits {
+        header_read: Duration::from_secs(server.header_read_timeout_secs),
+        idle: Duration::from_secs(server.idle_timeout_secs),
+        max_connections: server.max_connections,
+        drain: Duration::from_secs(server.request_timeout_secs + 5),
+    };
+    let (stopping_tx, stopping_rx) = watch::channel(false);
+    if let Some(listener) = metrics {
+        let mut rx = stopping_rx.clone();
+        tokio::spawn(crate::http::listener::serve(listener, crate::http::metrics_router(), limits, async move {
+            let _ = rx.changed().await;
+        }));
+    }
+    crate::http::listener::serve(listener, router, limits, async move {
+        stop_signal().await;
+        let _ = stopping_tx.send(true);
+    })
+    .await;
+    drop(stopping_rx);
 
     tracing::info!("stopping: in-flight requests done, flushing the outbox");
     let _ = stop_tx.send(true);
@@ -55,6 +71,21 @@ pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()
     app.db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The operators' listener for `/metrics`; a port already taken is a warning, not a failed start.
+async fn metrics_listener(server: &crate::config::ServerConfig) -> Option<tokio::net::TcpListener> {
+    let addr = server.metrics_addr()?;
+    match tokio::net::TcpListener::bind(addr).await {
+        Ok(listener) => {
+            tracing::info!(addr = %listener.local_addr().unwrap_or(addr), "metrics on /metrics");
+            Some(listener)
+        }
+        Err(e) => {
+            tracing::warn!(%addr, error = %e, "cannot serve metrics; set server.metrics_bind to a free address");
+            None
+        }
+    }
 }
 
 fn print_demo(created: &[(String, String)]) {

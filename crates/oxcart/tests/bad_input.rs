@@ -99,6 +99,8 @@ async fn forged_expired_and_malformed_tokens_get_401() {
     let mut expired = claims.clone();
     expired["exp"] = json!(now - 3600);
     expired["nbf"] = json!(now - 7200);
+    let mut long_lived = claims.clone();
+    long_lived["exp"] = json!(now + 30 * 24 * 3600);
     let mut no_aud = claims.clone();
     no_aud.as_object_mut().expect("object").remove("aud");
 
@@ -107,6 +109,7 @@ async fn forged_expired_and_malformed_tokens_get_401() {
         ("another key", sign("some-other-key-that-is-also-quite-long-0000", "at+jwt", &claims)),
         ("expired", sign(testkit::app::JWT_SECRET, "at+jwt", &expired)),
         ("no audience", sign(testkit::app::JWT_SECRET, "at+jwt", &no_aud)),
+        ("lives longer than the access TTL", sign(testkit::app::JWT_SECRET, "at+jwt", &long_lived)),
         ("wrong type", sign(testkit::app::JWT_SECRET, "JWT", &claims)),
         ("garbage", "not.a.token".to_owned()),
         ("tampered", format!("{}x", good)),

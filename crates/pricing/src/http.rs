@@ -27,7 +27,7 @@ pub fn router(service: Arc<PricingService>) -> OpenApiRouter {
 
 /// The caller's promotions, newest first (admin: every seller's and the platform-wide ones).
 #[utoipa::path(get, path = "/promotions", tag = "pricing", params(PageParams),
-    security(("bearer" = []), ("api_key" = [])),
+    security(("bearer" = ["promotions:write"]), ("api_key" = ["promotions:write"])),
     responses((status = 200, body = Page<PromotionDto>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn promotion_list(
     p: Principal,
@@ -40,7 +40,7 @@ pub async fn promotion_list(
 /// Create a promotion: automatic, or behind a discount code. A seller's discounts only their own
 /// items; an admin's is platform-wide.
 #[utoipa::path(post, path = "/promotions", tag = "pricing", request_body = PromotionInput,
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["promotions:write"]), ("api_key" = ["promotions:write"])), responses(
     (status = 201, body = PromotionDto), (status = 403, body = Problem),
     (status = 409, description = "`code_taken`", body = Problem), (status = 422, body = Problem)))]
 pub async fn promotion_create(
@@ -53,7 +53,7 @@ pub async fn promotion_create(
 
 /// One promotion, with how often orders used it.
 #[utoipa::path(get, path = "/promotions/{id}", tag = "pricing", params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])),
+    security(("bearer" = ["promotions:write"]), ("api_key" = ["promotions:write"])),
     responses((status = 200, body = PromotionDto), (status = 404, description = "`promotion_not_found`", body = Problem)))]
 pub async fn promotion_get(p: Principal, State(svc): Svc, Path(id): Path<String>) -> Result<Json<PromotionDto>> {
     Ok(Json(svc.promotion_get(&p, &id).await?))
@@ -61,7 +61,7 @@ pub async fn promotion_get(p: Principal, State(svc): Svc, Path(id): Path<String>
 
 /// Replace a promotion's editable fields (all of them; the uses counted stay).
 #[utoipa::path(put, path = "/promotions/{id}", tag = "pricing", request_body = PromotionInput,
-    params(("id" = String, Path)), security(("bearer" = []), ("api_key" = [])), responses(
+    params(("id" = String, Path)), security(("bearer" = ["promotions:write"]), ("api_key" = ["promotions:write"])), responses(
     (status = 200, body = PromotionDto), (status = 404, description = "`promotion_not_found`", body = Problem),
     (status = 409, description = "`code_taken`", body = Problem), (status = 422, body = Problem)))]
 pub async fn promotion_update(
@@ -76,7 +76,7 @@ pub async fn promotion_update(
 /// Delete a promotion. One that orders already used is kept for their record: it is switched
 /// off instead and returned with `active: false`.
 #[utoipa::path(delete, path = "/promotions/{id}", tag = "pricing", params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["promotions:write"]), ("api_key" = ["promotions:write"])), responses(
     (status = 204, description = "Deleted"),
     (status = 200, description = "Used by orders, so switched off instead of deleted", body = PromotionDto),
     (status = 404, description = "`promotion_not_found`", body = Problem)))]

@@ -38,6 +38,17 @@ impl From<Error> for kernel::Error {
                 err.source = Some(Box::new(e));
                 err
             }
+            // A race on a unique key that the caller's own check did not catch (two requests
+            // inserting the same thing at once): the loser is told to retry, never a 500.
+            _ if e.is_unique_violation() => {
+                tracing::warn!(error = %e, "unique key race answered 409");
+                let mut err = kernel::Error::conflict(
+                    "concurrent_change",
+                    "Another request changed the same thing at the same moment; retry.",
+                );
+                err.source = Some(Box::new(e));
+                err
+            }
             _ => kernel::Error::internal(e),
         }
     }

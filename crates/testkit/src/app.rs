@@ -40,6 +40,14 @@ impl TestResponse {
         self.json()["code"].as_str().unwrap_or_default().to_owned()
     }
 
+    /// The problem+json `code`, or "" for an answer that is not a problem.
+    pub fn code_or_empty(&self) -> String {
+        serde_json::from_str::<Value>(&self.text)
+            .ok()
+            .and_then(|v| v["code"].as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
@@ -83,6 +91,40 @@ impl TestApp {
             None => builder.body(Body::empty()),
         };
         self.send(request.expect("valid request")).await
+    }
+
+    /// What `/metrics` on the operators' listener shows.
+    pub async fn metrics(&self) -> String {
+        let request = Request::get("/metrics").body(Body::empty()).expect("valid request");
+        let response = oxcart::http::metrics_router().oneshot(request).await.expect("router is infallible");
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// Serves the app on a loopback port through the real accept loop; returns its address.
+    /// The server stops when the test's runtime ends.
+    pub async fn listen(&self, limits: oxcart::http::listener::Limits) -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("address");
+        tokio::spawn(oxcart::http::listener::serve(listener, self.router.clone(), limits, std::future::pending()));
+        addr
+    }
+
+    /// A JSON request authenticated with an API key.
+    pub async fn call_with_key(&self, method: Method, path: &str, body: Option<Value>, key: &str) -> TestResponse {
+        let builder = Request::builder().method(method).uri(path).header("x-api-key", key);
+        let request = match body {
+            Some(b) => builder.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
+            None => builder.body(Body::empty()),
+        };
+        self.send(request.expect("valid request")).await
+    }
+
+    /// Mints an API key with `scopes` for the account behind `token`; returns its secret.
+    pub async fn api_key(&self, token: &str, scopes: &[&str]) -> String {
+        let r = self.post("/api/v1/me/api-keys", json!({ "name": "test key", "scopes": scopes }), Some(token)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.json()["secret"].as_str().expect("secret").to_owned()
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> TestResponse {

@@ -207,9 +207,16 @@ impl AccessTokens {
         if header.alg != JwtAlg::HS256 || header.typ.as_deref() != Some(TOKEN_TYPE) {
             return Err(invalid());
         }
-        jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
+        let claims = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
             .map(|d| d.claims)
-            .map_err(|_| invalid())
+            .map_err(|_| invalid())?;
+        // A token living longer than this server issues (signed by a leaked key, or under an
+        // older, longer setting) is refused, whatever its signature.
+        let lifetime = claims.exp.saturating_sub(claims.iat.min(claims.nbf));
+        if lifetime > self.ttl.as_secs() as i64 + self.validation.leeway as i64 {
+            return Err(invalid());
+        }
+        Ok(claims)
     }
 }
 

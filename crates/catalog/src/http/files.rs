@@ -3,12 +3,12 @@
 use super::Svc;
 use crate::CatalogService;
 use crate::dto::{ImageOrder, ImportReport, ProductDto};
-use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kernel::auth::Principal;
+use kernel::body::{Body, LengthChecked};
 use kernel::error::Problem;
 use kernel::json::Json;
 use kernel::query::Query;
@@ -29,7 +29,7 @@ fn multipart_error(status: StatusCode, detail: String) -> Error {
 /// by content; resized copies of 600 and 200 px are made once.
 #[utoipa::path(post, path = "/products/{id}/images", tag = "catalog", params(("id" = String, Path)),
     request_body(content = String, content_type = "multipart/form-data", description = "Fields `file` (the picture) and `alt` (optional text)"),
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["catalog:write"]), ("api_key" = ["catalog:write"])), responses(
     (status = 201, body = ProductDto), (status = 404, body = Problem),
     (status = 409, description = "`image_limit`", body = Problem),
     (status = 413, description = "`image_too_large`", body = Problem),
@@ -39,8 +39,10 @@ pub async fn image_upload(
     p: Principal,
     State(svc): Svc,
     Path(id): Path<String>,
+    declared: std::result::Result<LengthChecked, Error>,
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<ProductDto>)> {
+    declared.map_err(|_| multipart_error(StatusCode::PAYLOAD_TOO_LARGE, String::new()))?;
     let mut multipart = multipart.map_err(|e| multipart_error(e.status(), e.body_text()))?;
     let mut file: Option<Vec<u8>> = None;
     let mut alt: Option<String> = None;
@@ -59,7 +61,7 @@ pub async fn image_upload(
 
 /// Delete an image and its files.
 #[utoipa::path(delete, path = "/products/{id}/images/{image_id}", tag = "catalog", params(("id" = String, Path), ("image_id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = ProductDto), (status = 404, body = Problem)))]
+    security(("bearer" = ["catalog:write"]), ("api_key" = ["catalog:write"])), responses((status = 200, body = ProductDto), (status = 404, body = Problem)))]
 pub async fn image_delete(
     p: Principal,
     State(svc): Svc,
@@ -70,7 +72,7 @@ pub async fn image_delete(
 
 /// Put the product's images in a new order.
 #[utoipa::path(put, path = "/products/{id}/images/order", tag = "catalog", request_body = ImageOrder, params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = ProductDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = ["catalog:write"]), ("api_key" = ["catalog:write"])), responses((status = 200, body = ProductDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn image_reorder(
     p: Principal,
     State(svc): Svc,
@@ -111,7 +113,7 @@ pub struct SellerParam {
 }
 
 /// Export the caller's products and variants as CSV, one row per variant.
-#[utoipa::path(get, path = "/seller/products/export", tag = "catalog", params(SellerParam), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/seller/products/export", tag = "catalog", params(SellerParam), security(("bearer" = ["catalog:write"]), ("api_key" = ["catalog:write"])),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem)))]
 pub async fn product_export(p: Principal, State(svc): Svc, Query(q): Query<SellerParam>) -> Result<Response> {
     let csv = svc.product_export(&p, q.seller_id.as_deref()).await?;
@@ -128,7 +130,7 @@ pub async fn product_export(p: Principal, State(svc): Svc, Query(q): Query<Selle
 /// Import products and variants from CSV (the export's columns). Every row is checked first;
 /// on any error nothing is written and each faulty line is reported.
 #[utoipa::path(post, path = "/seller/products/import", tag = "catalog", params(SellerParam),
-    request_body(content = String, content_type = "text/csv"), security(("bearer" = []), ("api_key" = [])), responses(
+    request_body(content = String, content_type = "text/csv"), security(("bearer" = ["catalog:write"]), ("api_key" = ["catalog:write"])), responses(
     (status = 200, body = ImportReport), (status = 415, body = Problem),
     (status = 422, description = "`import_invalid`: `errors` names each line and column", body = Problem),
 ))]
@@ -137,7 +139,7 @@ pub async fn product_import(
     State(svc): Svc,
     Query(q): Query<SellerParam>,
     headers: HeaderMap,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Json<ImportReport>> {
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !ct.starts_with("text/csv") {

@@ -6,7 +6,9 @@ mod reviews;
 mod taxonomy;
 
 use crate::CatalogService;
+use axum::Extension;
 use axum::extract::DefaultBodyLimit;
+use kernel::body::BodyLimit;
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -18,10 +20,14 @@ type Svc = axum::extract::State<Arc<CatalogService>>;
 /// The catalog's API routes, to nest under `/api/v1`.
 pub fn router(service: Arc<CatalogService>) -> OpenApiRouter {
     let upload_limit = service.config().max_upload_bytes + 64 * 1024;
-    let uploads = OpenApiRouter::new().routes(routes!(files::image_upload)).layer(DefaultBodyLimit::max(upload_limit));
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(files::image_upload))
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(Extension(BodyLimit(upload_limit)));
     let imports = OpenApiRouter::new()
         .routes(routes!(files::product_import))
-        .layer(DefaultBodyLimit::max(crate::IMPORT_BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(crate::IMPORT_BODY_LIMIT))
+        .layer(Extension(BodyLimit(crate::IMPORT_BODY_LIMIT)));
     OpenApiRouter::new()
         .merge(uploads)
         .merge(imports)

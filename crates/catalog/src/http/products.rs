@@ -11,7 +11,7 @@ use kernel::page::Page;
 use kernel::query::Query;
 
 /// Create a product with its variants (seller: in their store; admin: for `seller_id`).
-#[utoipa::path(post, path = "/products", tag = "catalog", request_body = ProductCreate, security(("bearer" = []), ("api_key" = [])), responses(
+#[utoipa::path(post, path = "/products", tag = "catalog", request_body = ProductCreate, security(("bearer" = ["catalog:write"]), ("api_key" = ["catalog:write"])), responses(
     (status = 201, body = ProductDto), (status = 409, description = "`slug_taken`, `sku_taken`", body = Problem),
     (status = 422, description = "`validation_failed`, `unknown_category`, `unknown_brand`, `currency_mismatch`", body = Problem),
 ))]
@@ -25,7 +25,7 @@ pub async fn product_create(
 
 /// A product by id or slug. Customers see active products of approved sellers; the owner and
 /// admins see any status.
-#[utoipa::path(get, path = "/products/{id}", tag = "catalog", params(("id" = String, Path, description = "Id or slug")), responses(
+#[utoipa::path(get, path = "/products/{id}", tag = "catalog", security((), ("bearer" = []), ("api_key" = ["catalog:write"])), params(("id" = String, Path, description = "Id or slug")), responses(
     (status = 200, body = ProductDto), (status = 404, description = "`product_not_found`", body = Problem),
 ))]
 pub async fn product_get(p: Option<Principal>, State(svc): Svc, Path(id): Path<String>) -> Result<Response> {
@@ -40,7 +40,7 @@ pub async fn product_get(p: Option<Principal>, State(svc): Svc, Path(id): Path<S
 
 /// Change a product's fields; those left out stay.
 #[utoipa::path(patch, path = "/products/{id}", tag = "catalog", request_body = ProductUpdate, params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["catalog:write"]), ("api_key" = ["catalog:write"])), responses(
     (status = 200, body = ProductDto), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
 pub async fn product_update(
@@ -53,7 +53,7 @@ pub async fn product_update(
 }
 
 /// Archive a product: customers no longer see it.
-#[utoipa::path(delete, path = "/products/{id}", tag = "catalog", params(("id" = String, Path)), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(delete, path = "/products/{id}", tag = "catalog", params(("id" = String, Path)), security(("bearer" = ["catalog:write"]), ("api_key" = ["catalog:write"])),
     responses((status = 200, body = ProductDto), (status = 404, body = Problem)))]
 pub async fn product_archive(p: Principal, State(svc): Svc, Path(id): Path<String>) -> Result<Json<ProductDto>> {
     Ok(Json(svc.product_archive(&p, &id).await?))
@@ -61,7 +61,7 @@ pub async fn product_archive(p: Principal, State(svc): Svc, Path(id): Path<Strin
 
 /// Add a variant.
 #[utoipa::path(post, path = "/products/{id}/variants", tag = "catalog", request_body = VariantInput, params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["catalog:write"]), ("api_key" = ["catalog:write"])), responses(
     (status = 201, body = ProductDto), (status = 404, body = Problem), (status = 409, description = "`sku_taken`", body = Problem), (status = 422, body = Problem),
 ))]
 pub async fn variant_add(
@@ -75,7 +75,7 @@ pub async fn variant_add(
 
 /// Replace a variant.
 #[utoipa::path(put, path = "/products/{id}/variants/{variant_id}", tag = "catalog", request_body = VariantInput,
-    params(("id" = String, Path), ("variant_id" = String, Path)), security(("bearer" = []), ("api_key" = [])), responses(
+    params(("id" = String, Path), ("variant_id" = String, Path)), security(("bearer" = ["catalog:write"]), ("api_key" = ["catalog:write"])), responses(
     (status = 200, body = ProductDto), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
 pub async fn variant_update(
@@ -89,7 +89,7 @@ pub async fn variant_update(
 
 /// Remove a variant (not the last one).
 #[utoipa::path(delete, path = "/products/{id}/variants/{variant_id}", tag = "catalog", params(("id" = String, Path), ("variant_id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["catalog:write"]), ("api_key" = ["catalog:write"])), responses(
     (status = 200, body = ProductDto), (status = 404, body = Problem), (status = 409, description = "`last_variant`", body = Problem),
 ))]
 pub async fn variant_delete(
@@ -101,7 +101,7 @@ pub async fn variant_delete(
 }
 
 /// The caller's own products, every status, newest first (admins: anyone's, or `seller_id`'s).
-#[utoipa::path(get, path = "/seller/products", tag = "catalog", params(SellerProductQuery), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/seller/products", tag = "catalog", params(SellerProductQuery), security(("bearer" = ["catalog:write"]), ("api_key" = ["catalog:write"])),
     responses((status = 200, body = Page<ProductSummary>), (status = 403, body = Problem)))]
 pub async fn product_list_own(
     p: Principal,

@@ -21,7 +21,7 @@ pub async fn category_get(State(svc): Svc, Path(id): Path<String>) -> Result<Jso
 }
 
 /// Create a category (admin).
-#[utoipa::path(post, path = "/categories", tag = "catalog", request_body = CategoryInput, security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(post, path = "/categories", tag = "catalog", request_body = CategoryInput, security(("bearer" = ["taxonomy:write"]), ("api_key" = ["taxonomy:write"])),
     responses((status = 201, body = CategoryDto), (status = 409, description = "`category_slug_taken`", body = Problem), (status = 422, body = Problem)))]
 pub async fn category_create(
     Admin(p): Admin,
@@ -33,7 +33,7 @@ pub async fn category_create(
 
 /// Replace a category: name, slug, parent, position (admin).
 #[utoipa::path(put, path = "/categories/{id}", tag = "catalog", request_body = CategoryInput, params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = CategoryDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = ["taxonomy:write"]), ("api_key" = ["taxonomy:write"])), responses((status = 200, body = CategoryDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn category_update(
     Admin(p): Admin,
     State(svc): Svc,
@@ -44,7 +44,7 @@ pub async fn category_update(
 }
 
 /// Delete a category no product or subcategory uses (admin).
-#[utoipa::path(delete, path = "/categories/{id}", tag = "catalog", params(("id" = String, Path)), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(delete, path = "/categories/{id}", tag = "catalog", params(("id" = String, Path)), security(("bearer" = ["taxonomy:write"]), ("api_key" = ["taxonomy:write"])),
     responses((status = 204, description = "Deleted"), (status = 409, description = "`category_in_use`", body = Problem)))]
 pub async fn category_delete(Admin(p): Admin, State(svc): Svc, Path(id): Path<String>) -> Result<StatusCode> {
     svc.category_delete(&p, &id).await?;
@@ -65,7 +65,7 @@ pub async fn brand_get(State(svc): Svc, Path(id): Path<String>) -> Result<Json<B
 }
 
 /// Create a brand (admin).
-#[utoipa::path(post, path = "/brands", tag = "catalog", request_body = BrandInput, security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(post, path = "/brands", tag = "catalog", request_body = BrandInput, security(("bearer" = ["taxonomy:write"]), ("api_key" = ["taxonomy:write"])),
     responses((status = 201, body = BrandDto), (status = 409, description = "`brand_slug_taken`", body = Problem), (status = 422, body = Problem)))]
 pub async fn brand_create(
     Admin(p): Admin,
@@ -77,7 +77,7 @@ pub async fn brand_create(
 
 /// Replace a brand (admin).
 #[utoipa::path(put, path = "/brands/{id}", tag = "catalog", request_body = BrandInput, params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = BrandDto), (status = 404, body = Problem)))]
+    security(("bearer" = ["taxonomy:write"]), ("api_key" = ["taxonomy:write"])), responses((status = 200, body = BrandDto), (status = 404, body = Problem)))]
 pub async fn brand_update(
     Admin(p): Admin,
     State(svc): Svc,
@@ -88,7 +88,7 @@ pub async fn brand_update(
 }
 
 /// Delete a brand no product uses (admin).
-#[utoipa::path(delete, path = "/brands/{id}", tag = "catalog", params(("id" = String, Path)), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(delete, path = "/brands/{id}", tag = "catalog", params(("id" = String, Path)), security(("bearer" = ["taxonomy:write"]), ("api_key" = ["taxonomy:write"])),
     responses((status = 204, description = "Deleted"), (status = 409, description = "`brand_in_use`", body = Problem)))]
 pub async fn brand_delete(Admin(p): Admin, State(svc): Svc, Path(id): Path<String>) -> Result<StatusCode> {
     svc.brand_delete(&p, &id).await?;

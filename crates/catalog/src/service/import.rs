@@ -103,6 +103,27 @@ fn int(line: &Line, column: &'static str, errors: &mut Vec<FieldError>) -> Optio
     }
 }
 
+/// A cell a spreadsheet would run as a formula (OWASP's CSV injection list).
+fn formula_like(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A cell that export neutralised: a quote before a formula-like (or itself quoted) cell.
+fn neutralised(cell: &str) -> bool {
+    cell.strip_prefix('\'').is_some_and(|rest| formula_like(rest) || neutralised(rest))
+}
+
+/// Export's cell text: a leading quote makes spreadsheets show the text instead of running it.
+/// Quoting already-quoted cells too keeps the mapping reversible.
+fn cell_out(cell: &str) -> std::borrow::Cow<'_, str> {
+    if formula_like(cell) || neutralised(cell) { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// Import's inverse of [`cell_out`]; a hand-written `'Tis` stays as it is.
+fn cell_in(cell: &str) -> &str {
+    if neutralised(cell) { &cell[1..] } else { cell }
+}
+
 fn read_lines(csv_text: &[u8]) -> Result<Vec<Line>> {
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(csv_text);
     let headers = reader.headers().map_err(|e| import_error(vec![line_error(1, "header", e.to_string())]))?.clone();
@@ -130,7 +151,7 @@ fn read_lines(csv_text: &[u8]) -> Result<Vec<Line>> {
             Err(e) => errors.push(line_error(number, "row", e.to_string())),
             Ok(r) => lines.push(Line {
                 number,
-                cells: index.iter().map(|(i, c)| (*c, r.get(*i).unwrap_or("").to_owned())).collect(),
+                cells: index.iter().map(|(i, c)| (*c, cell_in(r.get(*i).unwrap_or("")).to_owned())).collect(),
             }),
         }
     }
@@ -255,7 +276,7 @@ impl CatalogService {
         for g in &groups {
             let skus: Vec<String> = g.input.variants.iter().map(|v| v.sku.trim().to_ascii_uppercase()).collect();
             let except = existing.get(&g.slug).map_or("", |r| r.id.as_str());
-            for taken in sql::skus_taken(&mut tx, &skus, except).await? {
+            for taken in sql::skus_taken(&mut tx, &skus, except, &seller_id).await? {
                 let line = skus.iter().position(|s| *s == taken).and_then(|i| g.lines.get(i)).copied();
                 errors.push(line_error(
                     line.unwrap_or(g.lines[0]),
@@ -386,7 +407,7 @@ impl CatalogService {
                     let values: BTreeMap<String, String> = serde_json::from_str(&v.option_values).unwrap_or_default();
                     let values = values.iter().map(|(k, x)| format!("{k}={x}")).collect::<Vec<_>>().join(";");
                     let opt = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-                    out.write_record([
+                    let record = [
                         r.slug.as_str(),
                         &r.title,
                         &r.description,
@@ -406,8 +427,8 @@ impl CatalogService {
                         &opt(v.width_mm),
                         &opt(v.height_mm),
                         v.barcode.as_deref().unwrap_or(""),
-                    ])
-                    .map_err(Error::internal)?;
+                    ];
+                    out.write_record(record.iter().map(|c| cell_out(c).into_owned())).map_err(Error::internal)?;
                 }
             }
             if !more {

@@ -158,7 +158,7 @@ impl CatalogService {
         let mut tx = self.db.begin().await?;
         let slug = unique_slug(&mut tx, draft.slug.as_deref(), &draft.title, &id).await?;
         let skus: Vec<String> = variants.iter().map(|d| d.sku.clone()).collect();
-        let taken = sql::skus_taken(&mut tx, &skus, &id).await?;
+        let taken = sql::skus_taken(&mut tx, &skus, &id, &seller_id).await?;
         if !taken.is_empty() {
             return Err(sku_conflict(&taken));
         }

@@ -122,7 +122,7 @@ impl CatalogService {
 
     /// Hides (or shows again) a review; hidden reviews leave the rating.
     pub async fn review_hide(&self, p: &Principal, id: &str, hidden: bool) -> Result<ReviewDto> {
-        p.require_role(&[Role::Admin])?;
+        p.require_scope(Scope::ReviewsModerate)?;
         let mut tx = self.db.begin().await?;
         sql::review_get(&mut tx, id).await?.ok_or_else(review_not_found)?;
         sql::review_hidden_set(&mut tx, id, hidden.then_some(p.user_id.as_str())).await?;

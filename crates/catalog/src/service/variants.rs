@@ -196,7 +196,10 @@ impl CatalogService {
             v.push("variants", format!("a product may have at most {MAX_VARIANTS} variants"));
         }
         v.finish()?;
-        if !sql::skus_taken(&mut tx, std::slice::from_ref(&draft.sku), &product.id).await?.is_empty() {
+        if !sql::skus_taken(&mut tx, std::slice::from_ref(&draft.sku), &product.id, &product.seller_id)
+            .await?
+            .is_empty()
+        {
             return Err(Error::conflict("sku_taken", format!("SKU {} belongs to another product.", draft.sku)));
         }
         match current {

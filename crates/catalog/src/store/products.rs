@@ -141,7 +141,20 @@ pub async fn product_list(
     q.fetch_all(store::Sql::from(AssertSqlSafe(sql)), args![seller_id, status, before, i64::from(limit) + 1]).await
 }
 
+/// Records the SKU as its product's store's for good (see `catalog_sku_owners`).
+async fn sku_claim(tx: &mut Tx, sku: &str, product_id: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO catalog_sku_owners (sku, seller_id, claimed_at)
+         SELECT $1, seller_id, $3 FROM catalog_products WHERE id = $2
+         ON CONFLICT (sku) DO NOTHING",
+        args![sku, product_id, Timestamp::now()],
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn variant_insert(tx: &mut Tx, v: &VariantRow) -> Result<()> {
+    sku_claim(tx, &v.sku, &v.product_id).await?;
     let now = Timestamp::now();
     tx.execute(
         "INSERT INTO catalog_variants (id, product_id, sku, title, option_values, price_minor, compare_at_minor,
@@ -170,6 +183,7 @@ pub async fn variant_insert(tx: &mut Tx, v: &VariantRow) -> Result<()> {
 }
 
 pub async fn variant_update(tx: &mut Tx, v: &VariantRow) -> Result<()> {
+    sku_claim(tx, &v.sku, &v.product_id).await?;
     tx.execute(
         "UPDATE catalog_variants SET sku = $1, title = $2, option_values = $3, price_minor = $4, compare_at_minor = $5,
          weight_g = $6, length_mm = $7, width_mm = $8, height_mm = $9, barcode = $10, updated_at = $11 WHERE id = $12",
@@ -215,7 +229,13 @@ pub async fn variants_of_many(q: &mut impl Query, product_ids: &[String]) -> Res
 }
 
 /// Which of these SKUs exist already, outside `except_product`.
-pub async fn skus_taken(q: &mut impl Query, skus: &[String], except_product: &str) -> Result<Vec<String>> {
+/// The SKUs among `skus` that another product holds, or that another store has ever used.
+pub async fn skus_taken(
+    q: &mut impl Query,
+    skus: &[String],
+    except_product: &str,
+    seller: &str,
+) -> Result<Vec<String>> {
     if skus.is_empty() {
         return Ok(Vec::new());
     }
@@ -223,9 +243,12 @@ pub async fn skus_taken(q: &mut impl Query, skus: &[String], except_product: &st
     struct Sku {
         sku: String,
     }
-    let placeholders = store::placeholders(2, skus.len());
-    let sql = format!("SELECT sku FROM catalog_variants WHERE product_id <> $1 AND sku IN ({})", placeholders);
-    let mut a = args![except_product];
+    let placeholders = store::placeholders(3, skus.len());
+    let sql = format!(
+        "SELECT sku FROM catalog_variants WHERE product_id <> $1 AND sku IN ({placeholders})
+         UNION SELECT sku FROM catalog_sku_owners WHERE seller_id <> $2 AND sku IN ({placeholders})"
+    );
+    let mut a = args![except_product, seller];
     a.extend(skus.iter().map(store::Arg::from));
     let rows: Vec<Sku> = q.fetch_all(store::Sql::from(AssertSqlSafe(sql)), a).await?;
     Ok(rows.into_iter().map(|r| r.sku).collect())

@@ -76,7 +76,17 @@ impl StockReservations for InventoryService {
                 expires_at: now.plus(ttl).as_micros(),
                 created_at: now.as_micros(),
             };
-            sql::reservation_insert(&mut tx, &row, &held).await?;
+            if let Err(e) = sql::reservation_insert(&mut tx, &row, &held).await {
+                if !e.is_unique_violation() {
+                    return Err(e.into());
+                }
+                // A concurrent hold with this reference committed first: undo ours (its
+                // levels too) and answer with that one, as a replay would be answered.
+                tx.rollback().await?;
+                let mut tx = self.db.begin().await?;
+                let existing = sql::reservation_get(&mut tx, reference).await?.ok_or_else(|| Error::internal(e))?;
+                return reservation_of(&mut tx, existing).await;
+            }
             let lines = reserved_lines(sql::lines_of(&mut tx, &row.id).await?);
             let event = StockReserved {
                 reservation_id: row.id.clone(),

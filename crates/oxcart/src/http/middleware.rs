@@ -91,3 +91,41 @@ pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Bo
     tracing::error!("handler panicked");
     Error::new(ErrorKind::Internal, "internal", "An internal error occurred.").into_response()
 }
+
+/// The last word on error bodies: any error answer that is not problem+json yet (a rejection by
+/// axum's own extractors, a tower layer, a bad path encoding) is rewritten as one, keeping its
+/// status and headers, so that clients parse one error format whatever refused them.
+pub async fn problem_only(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_error = status.is_client_error() || status.is_server_error();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(kernel::error::PROBLEM_JSON.as_bytes()));
+    if !is_error || is_problem {
+        return response;
+    }
+    let (code, detail) = match status.as_u16() {
+        400 => ("bad_request", "The request is malformed: a path segment, header or parameter could not be read."),
+        404 => ("route_not_found", "No such route."),
+        405 => ("method_not_allowed", "This route does not take that method."),
+        408 => ("body_timeout", "The request stopped arriving before it was complete."),
+        413 => ("payload_too_large", "The request body is larger than this route accepts."),
+        415 => ("unsupported_media_type", "The body's content type is not one this route takes."),
+        422 => ("validation_failed", "The request could not be processed."),
+        _ => ("http_error", "The request was refused."),
+    };
+    let problem = kernel::error::Problem {
+        r#type: format!("/docs#problem-{code}"),
+        title: status.canonical_reason().unwrap_or("Error"),
+        status: status.as_u16(),
+        code,
+        detail,
+        errors: &[],
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kernel::error::PROBLEM_JSON));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(serde_json::to_vec(&problem).unwrap_or_default()))
+}

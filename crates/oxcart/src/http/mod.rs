@@ -1,6 +1,9 @@
 //! The HTTP edge: every context's routes under `/api/v1`, wrapped in the platform's layers.
 
+mod access;
 mod docs;
+mod errors_doc;
+pub mod listener;
 mod middleware;
 mod ops;
 
@@ -10,11 +13,13 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::routing::get;
 use kernel::auth::Authenticator;
+use kernel::body::BodyLimit;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
@@ -26,6 +31,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application as one router, with its OpenAPI document.
 pub fn router(app: &App) -> Router {
     let (api, openapi) = api(app);
+    let access = access::AccessTable::from_openapi(&openapi).expect("the API document names only known scopes");
+    let api = api.route_layer(axum::middleware::from_fn_with_state(access, access::enforce));
     let openapi = Arc::new(openapi);
     let timeout = Duration::from_secs(app.config.server.request_timeout_secs);
 
@@ -34,8 +41,9 @@ pub fn router(app: &App) -> Router {
         .route("/docs", get(docs::reference_page))
         .route("/health/live", get(ops::live))
         .route("/health/ready", get(ops::ready))
-        .route("/metrics", get(ops::metrics))
-        .with_state(ops::OpsState { db: app.db.clone(), openapi, metrics: ops::recorder() });
+        .with_state(ops::OpsState { db: app.db.clone(), openapi });
+    // Installed before the first request is counted, whichever listener serves `/metrics`.
+    ops::recorder();
     let media = Router::new().route("/media/{*key}", get(catalog::media_get)).with_state(app.catalog.clone());
     let router = Router::new()
         .merge(api)
@@ -49,6 +57,8 @@ pub fn router(app: &App) -> Router {
         .layer(axum::middleware::from_fn(middleware::api_headers))
         .layer(axum::middleware::from_fn(move |req, next| middleware::deadline(timeout, req, next)))
         .layer(DefaultBodyLimit::max(app.config.server.body_limit_bytes))
+        .layer(axum::Extension(BodyLimit(app.config.server.body_limit_bytes)))
+        .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(app.config.server.body_read_timeout_secs)))
         .layer(axum::Extension(Authenticator(app.users.clone())))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(middleware::panic_response))
         .layer(SetResponseHeaderLayer::overriding(header::SERVER, HeaderValue::from_static("oxcart")));
@@ -57,27 +67,42 @@ pub fn router(app: &App) -> Router {
         None => router,
     };
     router
+        .layer(axum::middleware::from_fn(middleware::problem_only))
         .layer(axum::middleware::from_fn(middleware::log_request))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, middleware::MakeRequestId))
 }
 
+/// The operators' router: Prometheus `/metrics`, served on its own listen address
+/// (`server.metrics_bind`, loopback by default) so that the shop's clients never see it.
+pub fn metrics_router() -> Router {
+    Router::new()
+        .route("/metrics", get(ops::metrics))
+        .route("/health/live", get(ops::live))
+        .with_state(ops::recorder())
+        .fallback(middleware::not_found)
+}
+
 /// The API routes of every context and the OpenAPI document they describe.
 pub fn api(app: &App) -> (Router, utoipa::openapi::OpenApi) {
-    let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", users::router(app.users.clone()))
-        .nest("/api/v1", catalog::router(app.catalog.clone()))
-        .nest("/api/v1", search::router(app.search.clone()))
-        .nest("/api/v1", inventory::router(app.inventory.clone()))
-        .nest("/api/v1", cart::router(app.cart.clone()))
-        .nest("/api/v1", pricing::router(app.pricing.clone()))
-        .split_for_parts();
+    // Merged before nesting: merging joins the operations of a path two contexts share
+    // (`GET /products` is search's, `POST /products` catalog's), where nesting would keep one.
+    let contexts = OpenApiRouter::new()
+        .merge(users::router(app.users.clone()))
+        .merge(catalog::router(app.catalog.clone()))
+        .merge(search::router(app.search.clone()))
+        .merge(inventory::router(app.inventory.clone()))
+        .merge(cart::router(app.cart.clone()))
+        .merge(pricing::router(app.pricing.clone()));
+    let (router, mut openapi) =
+        OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", contexts).split_for_parts();
     let components = openapi.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
         SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
     );
     components.add_security_scheme("api_key", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))));
+    errors_doc::document_errors(&mut openapi);
     (router, openapi)
 }
 

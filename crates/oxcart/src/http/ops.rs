@@ -15,7 +15,6 @@ use store::Db;
 pub struct OpsState {
     pub db: Db,
     pub openapi: Arc<utoipa::openapi::OpenApi>,
-    pub metrics: PrometheusHandle,
 }
 
 /// The process-wide metrics recorder, installed on first use.
@@ -54,8 +53,8 @@ fn not_ready() -> Error {
     Error::new(ErrorKind::Unavailable, "not_ready", "The database does not answer.")
 }
 
-pub async fn metrics(State(s): State<OpsState>) -> Response {
-    let mut response = s.metrics.render().into_response();
+pub async fn metrics(State(metrics): State<PrometheusHandle>) -> Response {
+    let mut response = metrics.render().into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"));
     response
 }

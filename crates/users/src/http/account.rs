@@ -14,7 +14,7 @@ use std::sync::Arc;
 type Svc = State<Arc<UsersService>>;
 
 /// The caller's profile.
-#[utoipa::path(get, path = "/me", tag = "account", security(("bearer" = []), ("api_key" = [])), responses(
+#[utoipa::path(get, path = "/me", tag = "account", security(("bearer" = ["account:read"]), ("api_key" = ["account:read"])), responses(
     (status = 200, body = UserDto), (status = 401, body = Problem),
 ))]
 pub async fn profile_get(p: Principal, State(svc): Svc) -> Result<Json<UserDto>> {
@@ -22,7 +22,7 @@ pub async fn profile_get(p: Principal, State(svc): Svc) -> Result<Json<UserDto>>
 }
 
 /// Update name or phone.
-#[utoipa::path(patch, path = "/me", tag = "account", request_body = ProfileUpdate, security(("bearer" = []), ("api_key" = [])), responses(
+#[utoipa::path(patch, path = "/me", tag = "account", request_body = ProfileUpdate, security(("bearer" = ["account:write"]), ("api_key" = ["account:write"])), responses(
     (status = 200, body = UserDto), (status = 422, body = Problem),
 ))]
 pub async fn profile_update(p: Principal, State(svc): Svc, Json(body): Json<ProfileUpdate>) -> Result<Json<UserDto>> {
@@ -30,7 +30,7 @@ pub async fn profile_update(p: Principal, State(svc): Svc, Json(body): Json<Prof
 }
 
 /// Change the password; every other session ends.
-#[utoipa::path(put, path = "/me/password", tag = "account", request_body = PasswordChange, security(("bearer" = [])), responses(
+#[utoipa::path(put, path = "/me/password", tag = "account", security(("bearer" = [])), request_body = PasswordChange, security(("bearer" = [])), responses(
     (status = 204, description = "Changed"), (status = 422, description = "`validation_failed`", body = Problem),
 ))]
 pub async fn password_change(p: Principal, State(svc): Svc, Json(body): Json<PasswordChange>) -> Result<StatusCode> {
@@ -39,7 +39,7 @@ pub async fn password_change(p: Principal, State(svc): Svc, Json(body): Json<Pas
 }
 
 /// The caller's addresses, oldest first.
-#[utoipa::path(get, path = "/me/addresses", tag = "account", security(("bearer" = []), ("api_key" = [])), responses(
+#[utoipa::path(get, path = "/me/addresses", tag = "account", security(("bearer" = ["account:read"]), ("api_key" = ["account:read"])), responses(
     (status = 200, body = Vec<AddressDto>),
 ))]
 pub async fn address_list(p: Principal, State(svc): Svc) -> Result<Json<Vec<AddressDto>>> {
@@ -47,7 +47,7 @@ pub async fn address_list(p: Principal, State(svc): Svc) -> Result<Json<Vec<Addr
 }
 
 /// Add an address. The first one becomes the default shipping address.
-#[utoipa::path(post, path = "/me/addresses", tag = "account", request_body = AddressInput, security(("bearer" = []), ("api_key" = [])), responses(
+#[utoipa::path(post, path = "/me/addresses", tag = "account", request_body = AddressInput, security(("bearer" = ["account:write"]), ("api_key" = ["account:write"])), responses(
     (status = 201, body = AddressDto), (status = 422, body = Problem),
 ))]
 pub async fn address_create(
@@ -60,7 +60,7 @@ pub async fn address_create(
 
 /// Replace an address.
 #[utoipa::path(put, path = "/me/addresses/{id}", tag = "account", request_body = AddressInput, params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["account:write"]), ("api_key" = ["account:write"])), responses(
     (status = 200, body = AddressDto), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 pub async fn address_update(
@@ -74,7 +74,7 @@ pub async fn address_update(
 
 /// Delete an address.
 #[utoipa::path(delete, path = "/me/addresses/{id}", tag = "account", params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["account:write"]), ("api_key" = ["account:write"])), responses(
     (status = 204, description = "Deleted"), (status = 404, body = Problem),
 ))]
 pub async fn address_delete(p: Principal, State(svc): Svc, Path(id): Path<String>) -> Result<StatusCode> {
@@ -83,7 +83,7 @@ pub async fn address_delete(p: Principal, State(svc): Svc, Path(id): Path<String
 }
 
 /// The caller's seller profile and its status.
-#[utoipa::path(get, path = "/me/seller-profile", tag = "account", security(("bearer" = []), ("api_key" = [])), responses(
+#[utoipa::path(get, path = "/me/seller-profile", tag = "account", security(("bearer" = ["account:read"]), ("api_key" = ["account:read"])), responses(
     (status = 200, body = SellerProfileDto), (status = 404, body = Problem),
 ))]
 pub async fn seller_profile_get(p: Principal, State(svc): Svc) -> Result<Json<SellerProfileDto>> {
@@ -92,7 +92,7 @@ pub async fn seller_profile_get(p: Principal, State(svc): Svc) -> Result<Json<Se
 
 /// Apply to become a seller; an admin approves or rejects.
 #[utoipa::path(post, path = "/me/seller-profile", tag = "account", request_body = SellerApplication,
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["account:write"]), ("api_key" = ["account:write"])), responses(
     (status = 201, body = SellerProfileDto),
     (status = 409, description = "`application_pending` or `already_seller`", body = Problem),
 ))]
@@ -105,7 +105,7 @@ pub async fn seller_apply(
 }
 
 /// The caller's API keys (never their secrets).
-#[utoipa::path(get, path = "/me/api-keys", tag = "account", security(("bearer" = []), ("api_key" = [])), responses(
+#[utoipa::path(get, path = "/me/api-keys", tag = "account", security(("bearer" = ["account:read"]), ("api_key" = ["account:read"])), responses(
     (status = 200, body = Vec<ApiKeyDto>),
 ))]
 pub async fn api_key_list(p: Principal, State(svc): Svc) -> Result<Json<Vec<ApiKeyDto>>> {
@@ -113,7 +113,7 @@ pub async fn api_key_list(p: Principal, State(svc): Svc) -> Result<Json<Vec<ApiK
 }
 
 /// Create an API key. The secret is in this answer only.
-#[utoipa::path(post, path = "/me/api-keys", tag = "account", request_body = ApiKeyCreate, security(("bearer" = [])), responses(
+#[utoipa::path(post, path = "/me/api-keys", tag = "account", security(("bearer" = [])), request_body = ApiKeyCreate, security(("bearer" = [])), responses(
     (status = 201, body = ApiKeyCreated), (status = 422, body = Problem),
 ))]
 pub async fn api_key_create(
@@ -126,7 +126,7 @@ pub async fn api_key_create(
 
 /// Revoke an API key; it stops working at once.
 #[utoipa::path(delete, path = "/me/api-keys/{id}", tag = "account", params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["account:write"]), ("api_key" = ["account:write"])), responses(
     (status = 204, description = "Revoked"), (status = 404, body = Problem),
 ))]
 pub async fn api_key_revoke(p: Principal, State(svc): Svc, Path(id): Path<String>) -> Result<StatusCode> {

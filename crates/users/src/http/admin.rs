@@ -12,7 +12,7 @@ use std::sync::Arc;
 type Svc = State<Arc<UsersService>>;
 
 /// Search users by e-mail or name, and by role.
-#[utoipa::path(get, path = "/admin/users", tag = "admin", params(UserQuery), security(("bearer" = []), ("api_key" = [])), responses(
+#[utoipa::path(get, path = "/admin/users", tag = "admin", params(UserQuery), security(("bearer" = ["users:read"]), ("api_key" = ["users:read"])), responses(
     (status = 200, body = Page<UserDto>), (status = 403, body = Problem),
 ))]
 pub async fn user_list(Admin(p): Admin, State(svc): Svc, Query(q): Query<UserQuery>) -> Result<Json<Page<UserDto>>> {
@@ -20,7 +20,7 @@ pub async fn user_list(Admin(p): Admin, State(svc): Svc, Query(q): Query<UserQue
 }
 
 /// One user.
-#[utoipa::path(get, path = "/admin/users/{id}", tag = "admin", params(("id" = String, Path)), security(("bearer" = []), ("api_key" = [])), responses(
+#[utoipa::path(get, path = "/admin/users/{id}", tag = "admin", params(("id" = String, Path)), security(("bearer" = ["users:read"]), ("api_key" = ["users:read"])), responses(
     (status = 200, body = UserDto), (status = 404, body = Problem),
 ))]
 pub async fn user_get(Admin(p): Admin, State(svc): Svc, Path(id): Path<String>) -> Result<Json<UserDto>> {
@@ -29,7 +29,7 @@ pub async fn user_get(Admin(p): Admin, State(svc): Svc, Path(id): Path<String>) 
 
 /// Change a user's role. The change applies to their very next request.
 #[utoipa::path(put, path = "/admin/users/{id}/role", tag = "admin", request_body = RoleChange, params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["users:write"]), ("api_key" = ["users:write"])), responses(
     (status = 200, body = UserDto), (status = 404, body = Problem), (status = 409, description = "`cannot_change_self`", body = Problem),
 ))]
 pub async fn user_role_set(
@@ -43,7 +43,7 @@ pub async fn user_role_set(
 
 /// Disable a user: their sessions and API keys stop working at once.
 #[utoipa::path(post, path = "/admin/users/{id}/disable", tag = "admin", params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["users:write"]), ("api_key" = ["users:write"])), responses(
     (status = 200, body = UserDto), (status = 404, body = Problem), (status = 409, body = Problem),
 ))]
 pub async fn user_disable(Admin(p): Admin, State(svc): Svc, Path(id): Path<String>) -> Result<Json<UserDto>> {
@@ -52,7 +52,7 @@ pub async fn user_disable(Admin(p): Admin, State(svc): Svc, Path(id): Path<Strin
 
 /// Enable a disabled user again (they log in anew).
 #[utoipa::path(post, path = "/admin/users/{id}/enable", tag = "admin", params(("id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["users:write"]), ("api_key" = ["users:write"])), responses(
     (status = 200, body = UserDto), (status = 404, body = Problem),
 ))]
 pub async fn user_enable(Admin(p): Admin, State(svc): Svc, Path(id): Path<String>) -> Result<Json<UserDto>> {
@@ -60,7 +60,7 @@ pub async fn user_enable(Admin(p): Admin, State(svc): Svc, Path(id): Path<String
 }
 
 /// Seller profiles, by status (e.g. the applications waiting for a decision).
-#[utoipa::path(get, path = "/admin/sellers", tag = "admin", params(SellerQuery), security(("bearer" = []), ("api_key" = [])), responses(
+#[utoipa::path(get, path = "/admin/sellers", tag = "admin", params(SellerQuery), security(("bearer" = ["users:read"]), ("api_key" = ["users:read"])), responses(
     (status = 200, body = Page<SellerProfileDto>),
 ))]
 pub async fn seller_list(
@@ -73,7 +73,7 @@ pub async fn seller_list(
 
 /// Approve a seller application; the applicant becomes a seller.
 #[utoipa::path(post, path = "/admin/sellers/{user_id}/approve", tag = "admin", params(("user_id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["users:write"]), ("api_key" = ["users:write"])), responses(
     (status = 200, body = SellerProfileDto), (status = 404, body = Problem),
 ))]
 pub async fn seller_approve(
@@ -86,7 +86,7 @@ pub async fn seller_approve(
 
 /// Reject a seller application.
 #[utoipa::path(post, path = "/admin/sellers/{user_id}/reject", tag = "admin", params(("user_id" = String, Path)),
-    security(("bearer" = []), ("api_key" = [])), responses(
+    security(("bearer" = ["users:write"]), ("api_key" = ["users:write"])), responses(
     (status = 200, body = SellerProfileDto), (status = 404, body = Problem),
 ))]
 pub async fn seller_reject(

@@ -54,7 +54,7 @@ pub async fn refresh(
 }
 
 /// End the current session; its access and refresh tokens stop working at once.
-#[utoipa::path(post, path = "/auth/logout", tag = "auth", security(("bearer" = [])), responses(
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", security(("bearer" = [])), security(("bearer" = [])), responses(
     (status = 204, description = "Logged out"),
     (status = 401, body = Problem),
 ))]

@@ -5,7 +5,9 @@ mod admin;
 mod auth;
 
 use crate::UsersService;
+use axum::Extension;
 use axum::extract::DefaultBodyLimit;
+use kernel::body::BodyLimit;
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,7 +22,8 @@ pub fn router(service: Arc<UsersService>) -> OpenApiRouter {
         .routes(routes!(auth::refresh))
         .routes(routes!(auth::logout))
         .routes(routes!(account::password_change))
-        .layer(DefaultBodyLimit::max(AUTH_BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(AUTH_BODY_LIMIT))
+        .layer(Extension(BodyLimit(AUTH_BODY_LIMIT)));
     OpenApiRouter::new()
         .merge(auth)
         .routes(routes!(account::profile_get, account::profile_update))

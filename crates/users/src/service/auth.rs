@@ -81,7 +81,7 @@ impl UsersService {
                 return Err(login_failed());
             }
         };
-        self.throttle.succeeded(&key);
+        self.throttle.succeeded(&key, &client.ip);
         let mut tx = self.db.begin().await?;
         if PasswordHashing::needs_rehash(&account.password_hash) {
             let hash = self.hashing.hash(&input.password).await?;
