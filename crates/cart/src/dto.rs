@@ -9,14 +9,15 @@ use utoipa::ToSchema;
 pub struct LineAddInput {
     pub variant_id: String,
     /// A whole number from 1 to the per-line cap (99 unless configured).
-    #[schema(value_type = i64)]
+    #[schema(value_type = i64, minimum = 1, maximum = 99)]
     pub quantity: Value,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LineUpdateInput {
-    #[schema(value_type = i64)]
+    /// A whole number from 1 to the per-line cap (99 unless configured).
+    #[schema(value_type = i64, minimum = 1, maximum = 99)]
     pub quantity: Value,
 }
 

@@ -8,10 +8,16 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryInput {
+    #[schema(
+        pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$",
+        max_length = 100
+    )]
     pub name: String,
     /// Made from the name when absent.
+    #[schema(pattern = r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length = 120)]
     pub slug: Option<String>,
     pub parent_id: Option<String>,
+    #[schema(pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$", max_length = 2000)]
     pub description: Option<String>,
     pub position: Option<i64>,
 }
@@ -39,8 +45,14 @@ pub struct CategoryDto {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BrandInput {
+    #[schema(
+        pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$",
+        max_length = 100
+    )]
     pub name: String,
+    #[schema(pattern = r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length = 120)]
     pub slug: Option<String>,
+    #[schema(pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$", max_length = 2000)]
     pub description: Option<String>,
 }
 
@@ -207,10 +219,13 @@ pub struct ProductSummary {
 #[into_params(parameter_in = Query)]
 pub struct SellerProductQuery {
     /// `draft`, `active` or `archived`.
+    #[param(pattern = "^(draft|active|archived)$")]
     pub status: Option<String>,
     /// Admins only: another seller's products.
     pub seller_id: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
+    #[param(pattern = r"^[a-z]{1,8}_[0-9A-HJKMNP-TV-Z]{26}$")]
     pub cursor: Option<String>,
 }
 
@@ -225,8 +240,11 @@ pub struct ImageOrder {
 #[serde(deny_unknown_fields)]
 pub struct ReviewInput {
     /// 1 to 5 stars.
+    #[schema(minimum = 1, maximum = 5)]
     pub rating: i64,
+    #[schema(pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$", max_length = 200)]
     pub title: Option<String>,
+    #[schema(pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$", max_length = 5000)]
     pub body: Option<String>,
 }
 

@@ -44,6 +44,12 @@ impl AdjustmentKind {
 pub const MAX_QUANTITY: i64 = 1_000_000_000;
 
 /// A positive whole quantity within bounds.
+/// The catalog's SKU alphabet: 1–64 letters, digits, `-`, `_`, `.` and `/`.
+pub fn sku_ok(sku: &str) -> bool {
+    (1..=64).contains(&sku.len())
+        && sku.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+}
+
 pub fn positive_quantity(field: &str, q: i64) -> Result<i64> {
     if q <= 0 {
         Err(Error::invalid_field(field, "must be a whole number above 0"))

@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LocationInput {
+    #[schema(pattern = r"\S", max_length = 100)]
     pub name: String,
     /// Whether its stock can be sold (default true).
     pub active: Option<bool>,
@@ -37,7 +38,9 @@ pub struct LevelDto {
 pub struct LevelFilter {
     pub sku: Option<String>,
     pub location_id: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
+    #[param(pattern = r"^[A-Za-z0-9._/-]{1,64}~loc_[0-9A-HJKMNP-TV-Z]{26}$")]
     pub cursor: Option<String>,
 }
 
@@ -100,7 +103,9 @@ pub struct AdjustmentDto {
 #[into_params(parameter_in = Query)]
 pub struct HistoryFilter {
     pub sku: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
+    #[param(pattern = r"^[a-z]{1,8}_[0-9A-HJKMNP-TV-Z]{26}$")]
     pub cursor: Option<String>,
 }
 
@@ -109,7 +114,9 @@ pub struct HistoryFilter {
 pub struct AlertFilter {
     /// Only alerts not yet resolved (default true).
     pub open: Option<bool>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
+    #[param(pattern = r"^[a-z]{1,8}_[0-9A-HJKMNP-TV-Z]{26}$")]
     pub cursor: Option<String>,
 }
 

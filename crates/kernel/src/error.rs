@@ -236,6 +236,7 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ("method_not_allowed", "The route exists but not with this method."),
     ("request_timeout", "The request ran past the server's deadline."),
     ("database_busy", "The database is saturated; retry shortly."),
+    ("too_many_connections", "The server is at its connection limit (`server.max_connections`); retry shortly."),
     ("concurrent_change", "Two requests wrote the same unique thing at once; this one lost the race. Retry it."),
     ("not_ready", "The server cannot reach its database."),
     ("internal", "An unexpected error; the server logged it with the request id."),

@@ -38,9 +38,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
 }
 
 /// Deserialises `bytes`, turning serde's error into a problem that names the field.
+///
+/// Every body is a JSON object (serde would also fill a struct from an array). Numbers are
+/// read by their value, as JSON Schema does: `3.0` is the integer 3 (up to 2^53, where a
+/// double still holds every integer exactly).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|err| {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|_| Error::bad_request("invalid_json", "The request body is not valid JSON."))?;
+    if !value.is_object() {
+        return Err(Error::invalid_field("", "the body must be a JSON object"));
+    }
+    integral_floats(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         match inner.classify() {
@@ -59,6 +68,21 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
             _ => Error::bad_request("invalid_json", "The request body is not valid JSON."),
         }
     })
+}
+
+const EXACT: f64 = 9_007_199_254_740_992.0;
+
+fn integral_floats(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= EXACT) {
+                *n = serde_json::Number::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_floats),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_floats),
+        _ => {}
+    }
 }
 
 /// serde names the field in the message for missing and unknown fields: "missing field `x`".
@@ -103,5 +127,13 @@ mod tests {
         assert_eq!(field_of(br#"{"email": "a", "age": "x"}"#), ("age".into(), "validation_failed"));
         assert_eq!(field_of(br#"{"email": "a", "age": 1, "role": "admin"}"#), ("role".into(), "validation_failed"));
         assert_eq!(field_of(br#"{"email": "#).1, "invalid_json");
+    }
+
+    #[test]
+    fn bodies_are_objects_and_numbers_are_read_by_value() {
+        assert_eq!(field_of(br#"["a", 3]"#), (String::new(), "validation_failed"), "no struct from an array");
+        assert_eq!(parse::<Body>(br#"{"email": "a", "age": 3.0}"#).map(|b| b.age).ok(), Some(3));
+        assert_eq!(field_of(br#"{"email": "a", "age": 3.5}"#), ("age".into(), "validation_failed"));
+        assert_eq!(field_of(br#"{"email": "a", "age": 1e300}"#), ("age".into(), "validation_failed"));
     }
 }

@@ -236,3 +236,22 @@ async fn protocol_level_rejections_are_problem_json() {
     let r = app.send_bytes(Method::POST, "/api/v1/seller/products/import", "text/csv", big, Some(&admin)).await;
     assert_eq!((r.status, r.code()), (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large".into()));
 }
+
+/// The API document is checked in (`docs/openapi.json`), so every change to the API shows in
+/// review. After a deliberate change: `OXCART_UPDATE_OPENAPI=1 cargo test -p oxcart --test platform`.
+#[tokio::test]
+async fn the_checked_in_api_document_is_current() {
+    let app = TestApp::spawn(&TestBackend::Sqlite).await;
+    let served = app.get("/api/v1/openapi.json", None).await.json();
+    let text = serde_json::to_string_pretty(&served).expect("json") + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    if std::env::var_os("OXCART_UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, &text).expect("write docs/openapi.json");
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        checked_in == text,
+        "docs/openapi.json differs from what the server serves; review the change, then run \
+         `OXCART_UPDATE_OPENAPI=1 cargo test -p oxcart --test platform` to update it"
+    );
+}

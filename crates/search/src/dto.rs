@@ -16,22 +16,29 @@ pub struct SearchParams {
     /// Seller id.
     pub seller: Option<String>,
     /// Lowest price, minor units, inclusive.
+    #[param(minimum = 0)]
     pub price_min: Option<i64>,
     /// Highest price, minor units, inclusive.
+    #[param(minimum = 0)]
     pub price_max: Option<i64>,
     /// Lowest average rating, 0–5.
+    #[param(minimum = 0, maximum = 5)]
     pub rating_min: Option<f64>,
     /// `true`: only products with a variant in stock.
     pub in_stock: Option<bool>,
     /// Attribute filters, comma-separated `name:value` pairs, all required (e.g. `color:red,size:m`).
+    #[param(pattern = r"^(?:[^,]*:[^,]*|\s*)(?:,(?:[^,]*:[^,]*|\s*))*$")]
     pub attr: Option<String>,
     /// `relevance` (default), `price_asc`, `price_desc`, `rating` or `newest`.
+    #[param(pattern = "^(relevance|price_asc|price_desc|rating|newest)$")]
     pub sort: Option<String>,
     /// Add facet counts (categories, brands, price buckets, ratings).
     pub facets: Option<bool>,
     /// 1–100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
+    #[param(pattern = r"^o(?:[0-9]{1,4}|10000)$")]
     pub cursor: Option<String>,
 }
 
@@ -102,6 +109,7 @@ pub struct SuggestParams {
     /// What the customer has typed so far.
     pub q: String,
     /// 1–20, default 8.
+    #[param(minimum = 1, maximum = 20)]
     pub limit: Option<u32>,
 }
 

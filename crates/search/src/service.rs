@@ -5,8 +5,6 @@ use crate::dto::{
     FacetValue, FacetsDto, PriceFacet, ProductHit, RatingFacet, SearchPage, SearchParams, SuggestParams, SuggestionDto,
 };
 use crate::{SearchIndex, SearchQuery, Sort};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cache::Cache;
 use catalog::{CatalogFeed, Taxonomy};
 use inventory::StockAvailability;
@@ -105,7 +103,7 @@ impl SearchService {
         let shown = query.offset + result.hits.len();
         let next_cursor =
             (result.hits.len() == limit && (shown as u64) < result.total && shown < crate::MAX_RESULT_WINDOW)
-                .then(|| URL_SAFE_NO_PAD.encode(format!("o:{shown}")));
+                .then(|| format!("o{shown}"));
         let facets = result.facets.filter(|_| query.facets).map(|f| facets_dto(&t, query.category_id.as_deref(), f));
         Ok(SearchPage {
             items: result
@@ -155,11 +153,10 @@ fn to_query(t: &Taxonomy, p: &SearchParams) -> Result<(SearchQuery, usize)> {
     }
     let offset = match &p.cursor {
         None => 0,
-        Some(c) => URL_SAFE_NO_PAD
-            .decode(c)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .and_then(|s| s.strip_prefix("o:").and_then(|n| n.parse::<usize>().ok()))
+        Some(c) => c
+            .strip_prefix('o')
+            .filter(|n| !n.is_empty() && n.len() <= 5 && n.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|n| n.parse::<usize>().ok())
             .filter(|n| *n <= crate::MAX_RESULT_WINDOW)
             .ok_or_else(|| Error::bad_request("invalid_cursor", "`cursor` is not a cursor this API issued."))?,
     };

@@ -10,11 +10,17 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
-    #[schema(example = "ann@example.com")]
+    #[schema(
+        example = "ann@example.com",
+        pattern = r#"^[^\s@"(),:;<>\[\\\]\x00-\x1f\x7f-\x9f]{1,64}@[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*\.[A-Za-z0-9]+$"#,
+        max_length = 254
+    )]
     pub email: String,
     /// 8 to 128 characters; very common passwords are refused.
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
     #[serde(default)]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
     pub name: Option<String>,
 }
 
@@ -77,8 +83,10 @@ impl From<AccountRow> for UserDto {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileUpdate {
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
     pub name: Option<String>,
     /// An empty string removes the phone number.
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 32)]
     pub phone: Option<String>,
 }
 
@@ -86,6 +94,8 @@ pub struct ProfileUpdate {
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     pub current_password: String,
+    /// 8 to 128 characters; very common passwords are refused.
+    #[schema(min_length = 8, max_length = 128)]
     pub new_password: String,
 }
 
@@ -93,15 +103,22 @@ pub struct PasswordChange {
 #[serde(deny_unknown_fields)]
 pub struct AddressInput {
     /// Recipient.
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
     pub name: String,
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
     pub line1: String,
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
     pub line2: Option<String>,
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
     pub city: String,
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
     pub region: Option<String>,
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 16)]
     pub postal_code: String,
     /// ISO 3166-1 alpha-2 country code.
-    #[schema(example = "DE")]
+    #[schema(example = "DE", pattern = r"^\s*[A-Za-z]{2}\s*$")]
     pub country: String,
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 32)]
     pub phone: Option<String>,
     /// Makes this the default shipping address (the first address always is).
     #[serde(default)]
@@ -144,9 +161,16 @@ impl From<AddressRow> for AddressDto {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SellerApplication {
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 80)]
     pub store_name: String,
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 2000)]
     pub description: String,
+    #[schema(
+        pattern = r#"^[^\s@"(),:;<>\[\\\]\x00-\x1f\x7f-\x9f]{1,64}@[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*\.[A-Za-z0-9]+$"#,
+        max_length = 254
+    )]
     pub contact_email: String,
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 32)]
     pub contact_phone: Option<String>,
 }
 
@@ -181,7 +205,10 @@ impl From<SellerRow> for SellerProfileDto {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApiKeyCreate {
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
     pub name: String,
+    /// At least one; only scopes the caller's role may hold.
+    #[schema(min_items = 1)]
     pub scopes: Vec<Scope>,
 }
 
@@ -225,9 +252,12 @@ pub struct RoleChange {
 #[into_params(parameter_in = Query)]
 pub struct UserQuery {
     /// Text to find in e-mail or name.
+    #[param(max_length = 100)]
     pub q: Option<String>,
     pub role: Option<Role>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
+    #[param(pattern = r"^[a-z]{1,8}_[0-9A-HJKMNP-TV-Z]{26}$")]
     pub cursor: Option<String>,
 }
 
@@ -235,7 +265,10 @@ pub struct UserQuery {
 #[into_params(parameter_in = Query)]
 pub struct SellerQuery {
     /// `pending`, `approved` or `rejected`.
+    #[param(pattern = "^(pending|approved|rejected)$")]
     pub status: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
+    #[param(pattern = r"^[a-z]{1,8}_[0-9A-HJKMNP-TV-Z]{26}$")]
     pub cursor: Option<String>,
 }

@@ -6,8 +6,6 @@ use crate::dto::*;
 use crate::store::items::{self, AlertRow, ItemRow};
 use crate::store::levels::{self, LevelRow};
 use crate::store::locations::{self as sql, LocationRow};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use kernel::auth::Principal;
 use kernel::id::new_id;
 use kernel::page::{Page, PageParams};
@@ -107,11 +105,8 @@ impl InventoryService {
     /// Stock levels, by SKU then location.
     pub async fn level_list(&self, p: &Principal, filter: LevelFilter) -> Result<Page<LevelDto>> {
         let seller = seller_scope(p)?;
-        let page = PageParams { limit: filter.limit, cursor: filter.cursor }.validate()?;
-        let after = page.after.as_deref().and_then(|a| a.split_once('\u{1f}'));
-        if page.after.is_some() && after.is_none() {
-            return Err(Error::bad_request("invalid_cursor", "`cursor` is not a cursor this API issued."));
-        }
+        let after = filter.cursor.as_deref().map(level_cursor).transpose()?;
+        let page = PageParams { limit: filter.limit, cursor: None }.validate()?;
         let sku = filter.sku.as_deref().map(normalize_sku);
         let rows = levels::level_list(
             &mut self.db.clone(),
@@ -124,9 +119,7 @@ impl InventoryService {
         .await?;
         let more = rows.len() > page.limit as usize;
         let items: Vec<LevelDto> = rows.into_iter().take(page.limit as usize).map(level_dto).collect();
-        let next_cursor = more
-            .then(|| items.last().map(|l| URL_SAFE_NO_PAD.encode(format!("{}\u{1f}{}", l.sku, l.location_id))))
-            .flatten();
+        let next_cursor = more.then(|| items.last().map(|l| format!("{}~{}", l.sku, l.location_id))).flatten();
         Ok(Page { items, next_cursor })
     }
 
@@ -235,4 +228,12 @@ fn alert_dto(a: AlertRow) -> AlertDto {
         created_at: rfc3339(a.created_at),
         resolved_at: a.resolved_at.map(rfc3339),
     }
+}
+
+/// A level list's cursor, `SKU~location id`: the last row seen in (SKU, location) order.
+fn level_cursor(cursor: &str) -> Result<(&str, &str)> {
+    cursor
+        .split_once('~')
+        .filter(|(sku, location)| crate::domain::sku_ok(sku) && kernel::id::is_valid("loc", location))
+        .ok_or_else(|| Error::bad_request("invalid_cursor", "`cursor` is not a cursor this API issued."))
 }
