@@ -1,0 +1,91 @@
+//! The cart's contract with other contexts: what checkout reads and does, as plain data.
+//!
+//! These types are not the HTTP answer (`dto::CartDto`); they carry what an order needs (ids,
+//! sellers, unit prices, each line's share of the discounts) and change only when that need
+//! changes. Callers hold `Arc<dyn CartCheckout>` and cannot tell this process's service from a
+//! client of another process's.
+
+use crate::service::Caller;
+use kernel::{BoxFuture, Result};
+
+/// A cart as checkout prices it: every line with the catalog's current price, the promotions
+/// that apply, estimates and totals, all in minor units of `currency`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutCart {
+    pub cart_id: String,
+    pub customer_id: Option<String>,
+    pub currency: String,
+    pub lines: Vec<CheckoutLine>,
+    pub promotions: Vec<AppliedPromotion>,
+    /// The lines that can be bought, at their current prices.
+    pub subtotal: i64,
+    pub discount_total: i64,
+    pub shipping: i64,
+    pub shipping_discount: i64,
+    pub tax: i64,
+    /// What the order will charge: subtotal − discounts + shipping − shipping discount + tax.
+    pub total: i64,
+    /// Every line can be bought as it stands (and there is at least one).
+    pub purchasable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutLine {
+    pub variant_id: String,
+    /// `None` when the variant no longer exists.
+    pub product_id: Option<String>,
+    pub sku: Option<String>,
+    pub seller_id: Option<String>,
+    pub title: Option<String>,
+    pub quantity: i64,
+    pub unit_price: i64,
+    /// This line's share of the promotions' line discounts (they add up to `discount_total`).
+    pub discount: i64,
+    /// `quantity × unit_price − discount` when the line can be bought, else 0.
+    pub total: i64,
+    /// Why the line cannot be bought, when it cannot.
+    pub blocker: Option<LineBlocker>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineBlocker {
+    /// Gone from the catalog, or not for sale.
+    Unavailable,
+    OutOfStock,
+    /// Fewer in stock than the line asks for.
+    InsufficientStock {
+        available: i64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedPromotion {
+    pub promotion_id: String,
+    pub code: Option<String>,
+    /// Off the lines.
+    pub amount: i64,
+    /// Off shipping.
+    pub shipping_amount: i64,
+}
+
+/// A line an order took from the cart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderedLine {
+    pub variant_id: String,
+    pub quantity: i64,
+}
+
+pub trait CartCheckout: Send + Sync {
+    /// The caller's cart, priced for checkout. 404 `cart_not_found` when there is none.
+    fn cart_checkout<'a>(&'a self, caller: &'a Caller) -> BoxFuture<'a, Result<CheckoutCart>>;
+
+    /// Once order `order_id` is placed: takes its lines out of the cart (and the codes, when
+    /// nothing is left). What the customer added meanwhile stays; a repeat for the same order
+    /// changes nothing, so a retried step of the checkout is safe. No cart: nothing to do.
+    fn cart_clear_ordered<'a>(
+        &'a self,
+        caller: &'a Caller,
+        order_id: &'a str,
+        ordered: &'a [OrderedLine],
+    ) -> BoxFuture<'a, Result<()>>;
+}

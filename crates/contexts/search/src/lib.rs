@@ -1,0 +1,28 @@
+//! Product search for Oxcart: an embedded full-text index of what customers may see, fed from
+//! the catalog and queried by the storefront.
+
+pub mod index;
+
+pub use index::{
+    Facets, Hit, IndexError, MAX_RESULT_WINDOW, MAX_SUGGESTIONS, PriceBucket, ProductDoc, SearchIndex, SearchQuery,
+    SearchResult, Sort, Suggestion,
+};
+
+mod dto;
+mod feed;
+mod http;
+mod service;
+mod store;
+
+pub use dto::{SearchPage, SearchParams, SuggestParams, SuggestionDto};
+pub use feed::SearchFeed;
+pub use http::router;
+pub use service::SearchService;
+
+pub const MIGRATIONS: &[::store::Migration] = &[::store::Migration {
+    context: "search",
+    version: 1,
+    name: "search",
+    sql: include_str!("../migrations/0001_search.sql"),
+    postgres: None,
+}];

@@ -1,0 +1,9 @@
+//! Every integration suite of `oxcart`, in one test binary: one link instead of one per file,
+//! which is most of the build time of a test run.
+
+mod bad_input;
+mod cli;
+mod codes;
+mod platform;
+mod route_walk;
+mod schema;

@@ -1,0 +1,10 @@
+//! Test harness: fresh databases on every configured backend, and the real application served
+//! from its real router.
+//!
+//! Suites loop over [`backends()`]: SQLite always, PostgreSQL too when
+//! `OXCART_TEST_DATABASE_URL` is set (CI sets it). Nothing here mocks our own storage.
+
+pub mod app;
+
+pub use app::{TestApp, TestResponse};
+pub use testdb::{TestBackend, TestDb, backends};
