@@ -29,16 +29,16 @@ struct Access {
     api_key: Option<Vec<Scope>>,
 }
 
-/// Every documented operation's access, keyed by method and route template.
+/// Every documented operation's access, by route template, then method.
 #[derive(Debug, Clone, Default)]
-pub struct AccessTable(Arc<HashMap<(Method, String), Access>>);
+pub struct AccessTable(Arc<HashMap<String, HashMap<Method, Access>>>);
 
 impl AccessTable {
     /// Reads the table from the document. An unknown scope name is a programming error that
     /// must stop start-up, not silently grant access.
     pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> anyhow::Result<Self> {
         let doc = serde_json::to_value(doc)?;
-        let mut table = HashMap::new();
+        let mut table: HashMap<String, HashMap<Method, Access>> = HashMap::new();
         let paths = doc["paths"].as_object().map(|p| p.iter()).into_iter().flatten();
         for (path, item) in paths {
             for (method, op) in item.as_object().into_iter().flatten() {
@@ -64,7 +64,7 @@ impl AccessTable {
                         }
                     }
                 }
-                table.insert((method, path.clone()), access);
+                table.entry(path.clone()).or_default().insert(method, access);
             }
         }
         Ok(Self(Arc::new(table)))
@@ -72,7 +72,7 @@ impl AccessTable {
 
     fn get(&self, method: &Method, path: &str) -> Option<&Access> {
         let method = if method == Method::HEAD { &Method::GET } else { method };
-        self.0.get(&(method.clone(), path.to_owned()))
+        self.0.get(path)?.get(method)
     }
 }
 
@@ -81,8 +81,8 @@ pub async fn enforce(State(table): State<AccessTable>, mut req: Request, next: N
     if credentials(req.headers()).map(|c| c.is_none()).unwrap_or(false) {
         return next.run(req).await;
     }
-    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned());
-    let Some(access) = route.as_deref().and_then(|r| table.get(req.method(), r)) else {
+    let route = req.extensions().get::<MatchedPath>().cloned();
+    let Some(access) = route.as_ref().and_then(|r| table.get(req.method(), r.as_str())) else {
         strip_credentials(req.headers_mut());
         return next.run(req).await;
     };
