@@ -41,33 +41,50 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
 ///
 /// Every body is a JSON object (serde would also fill a struct from an array). Numbers are
 /// read by their value, as JSON Schema does: `3.0` is the integer 3 (up to 2^53, where a
-/// double still holds every integer exactly).
+/// double still holds every integer exactly). Bodies are read straight into `T`; only one
+/// that fails on a float where an integer belongs is read a second time, through a value.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    let mut value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|_| Error::bad_request("invalid_json", "The request body is not valid JSON."))?;
-    if !value.is_object() {
-        return Err(Error::invalid_field("", "the body must be a JSON object"));
-    }
-    integral_floats(&mut value);
-    serde_path_to_error::deserialize(value).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let message = strip_position(&inner.to_string());
-                // For a missing field the path is its parent; for an unknown one, the field itself.
-                let field = match (named_field(&message), path.as_str()) {
-                    (Some(name), ".") => name.to_owned(),
-                    (Some(name), p) if p == name || p.ends_with(&format!(".{name}")) => p.to_owned(),
-                    (Some(name), p) => format!("{p}.{name}"),
-                    (None, ".") => String::new(),
-                    (None, p) => p.to_owned(),
-                };
-                Error::invalid_fields(vec![FieldError { field, message }])
-            }
-            _ => Error::bad_request("invalid_json", "The request body is not valid JSON."),
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => {}
+        Some(_) if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() => {
+            return Err(Error::invalid_field("", "the body must be a JSON object"));
         }
-    })
+        _ => return Err(invalid_json()),
+    }
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize(de) {
+        Ok(body) => Ok(body),
+        Err(err) if err.inner().to_string().starts_with("invalid type: floating point") => {
+            let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| invalid_json())?;
+            integral_floats(&mut value);
+            serde_path_to_error::deserialize(value).map_err(problem)
+        }
+        Err(err) => Err(problem(err)),
+    }
+}
+
+fn invalid_json() -> Error {
+    Error::bad_request("invalid_json", "The request body is not valid JSON.")
+}
+
+fn problem(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = err.path().to_string();
+    let inner = err.into_inner();
+    match inner.classify() {
+        serde_json::error::Category::Data => {
+            let message = strip_position(&inner.to_string());
+            // For a missing field the path is its parent; for an unknown one, the field itself.
+            let field = match (named_field(&message), path.as_str()) {
+                (Some(name), ".") => name.to_owned(),
+                (Some(name), p) if p == name || p.ends_with(&format!(".{name}")) => p.to_owned(),
+                (Some(name), p) => format!("{p}.{name}"),
+                (None, ".") => String::new(),
+                (None, p) => p.to_owned(),
+            };
+            Error::invalid_fields(vec![FieldError { field, message }])
+        }
+        _ => invalid_json(),
+    }
 }
 
 const EXACT: f64 = 9_007_199_254_740_992.0;
