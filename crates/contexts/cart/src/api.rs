@@ -6,6 +6,9 @@
 //! client of another process's.
 
 use crate::service::Caller;
+use kernel::ErrorKind::*;
+use kernel::auth::{Role, Scope};
+use kernel::error::ErrorCode;
 use kernel::{BoxFuture, Result};
 
 /// A cart as checkout prices it: every line with the catalog's current price, the promotions
@@ -89,3 +92,27 @@ pub trait CartCheckout: Send + Sync {
         ordered: &'a [OrderedLine],
     ) -> BoxFuture<'a, Result<()>>;
 }
+
+pub const CART_WRITE: Scope = Scope::new("cart:write", Role::Customer, "Fill and change the caller's own cart.");
+
+pub const SCOPES: &[Scope] = &[CART_WRITE];
+
+/// Every error code the cart context answers, with its kind and meaning.
+pub const ERRORS: &[ErrorCode] = &[
+    ErrorCode::new("cart_not_found", NotFound, "The cart token matches no cart (or one that expired)."),
+    ErrorCode::new("cart_busy", Conflict, "The cart changed under too many requests at once; try again."),
+    ErrorCode::new("cart_empty", Invalid, "The cart has nothing to apply a code to."),
+    ErrorCode::new("cart_full", Invalid, "The cart holds the most different items it may."),
+    ErrorCode::new("line_not_found", NotFound, "The cart has no line for this variant."),
+    ErrorCode::new("invalid_quantity", Invalid, "The quantity is not a whole number of 1 or more."),
+    ErrorCode::new("quantity_too_large", Invalid, "The quantity is above the per-line cap."),
+    ErrorCode::new("unknown_variant", Invalid, "No such variant."),
+    ErrorCode::new(
+        "variant_unavailable",
+        Invalid,
+        "The variant is not for sale (its product is not active or its seller not approved).",
+    ),
+    ErrorCode::new("insufficient_stock", Conflict, "Not that many are in stock; the detail says how many are."),
+    ErrorCode::new("code_limit", Invalid, "The cart holds as many codes as it may."),
+    ErrorCode::new("code_not_in_cart", NotFound, "The cart holds no such code."),
+];

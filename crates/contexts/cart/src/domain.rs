@@ -63,10 +63,17 @@ mod tests {
     fn quantities_are_whole_positive_and_capped() {
         assert_eq!(quantity(&json!(3), LIMITS).ok(), Some(3));
         for bad in [json!(0), json!(-1), json!(1.5), json!("2"), json!(null), json!(1e30)] {
-            assert_eq!(quantity(&bad, LIMITS).map_err(|e| e.code), Err("invalid_quantity"), "{bad}");
+            assert_eq!(
+                quantity(&bad, LIMITS).map_err(|e| e.code.into_owned()),
+                Err("invalid_quantity".to_owned()),
+                "{bad}"
+            );
         }
-        assert_eq!(quantity(&json!(11), LIMITS).map_err(|e| e.code), Err("quantity_too_large"));
-        assert_eq!(quantity(&json!(i64::MAX), LIMITS).map_err(|e| e.code), Err("quantity_too_large"));
+        assert_eq!(quantity(&json!(11), LIMITS).map_err(|e| e.code.into_owned()), Err("quantity_too_large".to_owned()));
+        assert_eq!(
+            quantity(&json!(i64::MAX), LIMITS).map_err(|e| e.code.into_owned()),
+            Err("quantity_too_large".to_owned())
+        );
     }
 
     #[test]

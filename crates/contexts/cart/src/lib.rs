@@ -10,11 +10,13 @@ pub mod dto;
 mod http;
 pub mod model;
 mod service;
+mod settings;
 pub mod store;
 
 pub use api::{CartCheckout, CheckoutCart, CheckoutLine, LineBlocker, OrderedLine};
 pub use http::{CART_TOKEN, router};
 pub use service::{Caller, CartConfig, CartDeps, CartService, Estimates, NoEstimates};
+pub use settings::Settings;
 
 pub const MIGRATIONS: &[::store::Migration] = &[::store::Migration {
     context: "cart",
@@ -24,18 +26,27 @@ pub const MIGRATIONS: &[::store::Migration] = &[::store::Migration {
     postgres: None,
 }];
 
-/// The cart context's problem codes, for the API reference.
-pub const PROBLEMS: &[(&str, &str)] = &[
-    ("cart_not_found", "The cart token matches no cart (or one that expired)."),
-    ("cart_busy", "The cart changed under too many requests at once; try again."),
-    ("cart_empty", "The cart has nothing to apply a code to."),
-    ("cart_full", "The cart holds the most different items it may."),
-    ("line_not_found", "The cart has no line for this variant."),
-    ("invalid_quantity", "The quantity is not a whole number of 1 or more."),
-    ("quantity_too_large", "The quantity is above the per-line cap."),
-    ("unknown_variant", "No such variant."),
-    ("variant_unavailable", "The variant is not for sale (its product is not active or its seller not approved)."),
-    ("insufficient_stock", "Not that many are in stock; the detail says how many are."),
-    ("code_limit", "The cart holds as many codes as it may."),
-    ("code_not_in_cart", "The cart holds no such code."),
-];
+/// The cart for the application: its service and its [`module::Module`], with the sweeper
+/// that deletes carts idle past their time. Prices are in `currency`, the catalog's.
+pub fn module(
+    deps: CartDeps,
+    currency: &str,
+    section: &module::Section,
+) -> Result<(std::sync::Arc<CartService>, module::Module), module::SettingsError> {
+    let settings = Settings::read(section)?;
+    let cart = std::sync::Arc::new(CartService::new(deps, settings.config(currency)));
+    let purging = cart.clone();
+    let sweeper = module::Sweeper {
+        done: "deleted idle carts",
+        every: settings.purge_interval(),
+        run: std::sync::Arc::new(move |now| {
+            let cart = purging.clone();
+            Box::pin(async move { cart.cart_purge(now).await })
+        }),
+    };
+    let module = module::Module::new("cart", MIGRATIONS, router(cart.clone()))
+        .errors(api::ERRORS)
+        .scopes(api::SCOPES)
+        .sweeper(sweeper);
+    Ok((cart, module))
+}

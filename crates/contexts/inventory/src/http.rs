@@ -1,12 +1,12 @@
 //! HTTP face of the inventory: thin handlers for sellers (their own stock) and admins (any).
 
 use crate::InventoryService;
+use crate::api::{Reservation, ReserveLine, StockReservations};
 use crate::dto::*;
-use crate::{Reservation, ReserveLine, StockReservations};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use kernel::Result;
-use kernel::auth::{Admin, Principal, Scope};
+use kernel::auth::{Admin, Principal};
 use kernel::error::Problem;
 use kernel::json::Json;
 use kernel::page::Page;
@@ -162,7 +162,7 @@ pub async fn reservation_create(
     State(svc): Svc,
     Json(body): Json<ReservationInput>,
 ) -> Result<(StatusCode, Json<ReservationDto>)> {
-    admin.require_scope(Scope::ReservationsWrite)?;
+    admin.require_scope(crate::api::RESERVATIONS_WRITE)?;
     let lines: Vec<ReserveLine> =
         body.lines.into_iter().map(|l| ReserveLine { sku: l.sku, quantity: l.quantity }).collect();
     let ttl = body.ttl_secs.map(std::time::Duration::from_secs);
@@ -178,7 +178,7 @@ pub async fn reservation_release(
     State(svc): Svc,
     Path(id): Path<String>,
 ) -> Result<Json<ReservationDto>> {
-    admin.require_scope(Scope::ReservationsWrite)?;
+    admin.require_scope(crate::api::RESERVATIONS_WRITE)?;
     Ok(Json(reservation_dto(svc.stock_release(&id).await?)))
 }
 
@@ -190,6 +190,6 @@ pub async fn reservation_commit(
     State(svc): Svc,
     Path(id): Path<String>,
 ) -> Result<Json<ReservationDto>> {
-    admin.require_scope(Scope::ReservationsWrite)?;
+    admin.require_scope(crate::api::RESERVATIONS_WRITE)?;
     Ok(Json(reservation_dto(svc.stock_commit(&id).await?)))
 }

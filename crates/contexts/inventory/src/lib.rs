@@ -1,20 +1,21 @@
 //! The inventory context: stock per SKU and location, adjustments with their history,
 //! reservations for orders, low-stock alerts and reorder suggestions.
 //!
-//! Other contexts reach it through [`StockReservations`] (orders) and [`StockAvailability`]
-//! (cart, search), and through the events in [`events`]; the HTTP API is [`router`].
+//! Other contexts reach it through its contract in [`api`] ([`api::StockReservations`] for
+//! orders, [`api::StockAvailability`] for the cart and search, its events, error codes and
+//! scopes); the HTTP API is [`router`]; the application wires it through [`module`].
 
+pub mod api;
 pub mod domain;
 pub mod dto;
-pub mod events;
 mod http;
 mod service;
+mod settings;
 mod store;
 
 pub use http::router;
-pub use service::{
-    InventoryConfig, InventoryService, OpeningStock, Reservation, ReserveLine, StockAvailability, StockReservations,
-};
+pub use service::{InventoryConfig, InventoryService, OpeningStock};
+pub use settings::Settings;
 
 /// What tests and tools read to check the invariant; not part of the service API.
 pub mod audit {
@@ -30,16 +31,27 @@ pub const MIGRATIONS: &[::store::Migration] = &[::store::Migration {
     postgres: None,
 }];
 
-/// The inventory context's problem codes, for the API reference.
-pub const PROBLEMS: &[(&str, &str)] = &[
-    ("sku_not_found", "No such SKU among the caller's products."),
-    ("location_not_found", "No such location of this seller."),
-    ("location_name_taken", "The seller has a location of this name."),
-    ("stock_negative", "The adjustment would make on-hand stock negative; nothing changed."),
-    ("stock_reserved", "The adjustment would take on-hand stock below what orders hold; nothing changed."),
-    ("out_of_stock", "Not enough stock for every line; `errors` names each short SKU; nothing was reserved."),
-    ("stock_busy", "The stock changed under too many concurrent holds; try again."),
-    ("reservation_not_found", "No such reservation."),
-    ("reservation_expired", "The reservation was released or expired before it was committed."),
-    ("reservation_committed", "The reservation was sold already and cannot be released."),
-];
+/// The inventory for the application: its service and its [`module::Module`], with the
+/// sweeper that releases holds whose time ran out.
+pub fn module(
+    db: ::store::Db,
+    catalog: std::sync::Arc<dyn catalog::api::VariantLookup>,
+    section: &module::Section,
+) -> Result<(std::sync::Arc<InventoryService>, module::Module), module::SettingsError> {
+    let settings = Settings::read(section)?;
+    let inventory = std::sync::Arc::new(InventoryService::new(db, catalog, settings.config()));
+    let sweeping = inventory.clone();
+    let sweeper = module::Sweeper {
+        done: "released expired reservations",
+        every: settings.sweep_interval(),
+        run: std::sync::Arc::new(move |now| {
+            let inventory = sweeping.clone();
+            Box::pin(async move { inventory.stock_sweep(now).await.map(|n| n as u64) })
+        }),
+    };
+    let module = module::Module::new("inventory", MIGRATIONS, router(inventory.clone()))
+        .errors(api::ERRORS)
+        .scopes(api::SCOPES)
+        .sweeper(sweeper);
+    Ok((inventory, module))
+}

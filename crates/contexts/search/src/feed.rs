@@ -4,9 +4,9 @@
 use crate::SearchService;
 use crate::store as sql;
 use bus::Handler;
-use catalog::IndexEntry;
-use catalog::events::{ProductChanged, SellerVisibilityChanged, TaxonomyChanged};
-use inventory::events::AvailabilityChanged;
+use catalog::api::IndexEntry;
+use catalog::api::events::{ProductChanged, SellerVisibilityChanged, TaxonomyChanged};
+use inventory::api::events::AvailabilityChanged;
 use kernel::event::{Envelope, Event};
 use kernel::time::Timestamp;
 use kernel::{BoxFuture, Error};
@@ -54,9 +54,8 @@ async fn queue(tx: &mut Tx, ids: &[String]) -> kernel::Result<()> {
 /// The consumer: turns catalog events into queued product ids.
 pub struct SearchFeed(pub Arc<SearchService>);
 
-fn payload<T: serde::de::DeserializeOwned>(event: &Envelope) -> kernel::Result<T> {
-    serde_json::from_value(event.payload.clone())
-        .map_err(|e| Error::internal(format!("bad {} payload: {e}", event.event_type)))
+fn payload<T: Event>(event: &Envelope) -> kernel::Result<T> {
+    event.decode()
 }
 
 impl Handler for SearchFeed {

@@ -1,6 +1,7 @@
 //! Product search for Oxcart: an embedded full-text index of what customers may see, fed from
 //! the catalog and queried by the storefront.
 
+pub mod api;
 pub mod index;
 
 pub use index::{
@@ -26,3 +27,11 @@ pub const MIGRATIONS: &[::store::Migration] = &[::store::Migration {
     sql: include_str!("../migrations/0001_search.sql"),
     postgres: None,
 }];
+
+/// The search context for the application: the routes and the consumer that queues changed
+/// products, around a service the application opened on its index directory.
+pub fn module(search: std::sync::Arc<SearchService>) -> module::Module {
+    module::Module::new("search", MIGRATIONS, router(search.clone()))
+        .errors(api::ERRORS)
+        .handler(std::sync::Arc::new(SearchFeed(search)))
+}

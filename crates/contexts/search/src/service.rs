@@ -6,8 +6,8 @@ use crate::dto::{
 };
 use crate::{SearchIndex, SearchQuery, Sort};
 use cache::Cache;
-use catalog::{CatalogFeed, Taxonomy};
-use inventory::StockAvailability;
+use catalog::api::{CatalogFeed, Taxonomy};
+use inventory::api::StockAvailability;
 use kernel::{Error, ErrorKind, Result};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -2,7 +2,7 @@
 //! cannot slip in `role` or `id` (mass assignment).
 
 use crate::store::{AccountRow, AddressRow, ApiKeyRow, SellerRow};
-use kernel::auth::{Role, Scope};
+use kernel::auth::{Role, ScopeName};
 use kernel::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -208,15 +208,16 @@ pub struct ApiKeyCreate {
     #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 100)]
     pub name: String,
     /// At least one; only scopes the caller's role may hold.
-    #[schema(min_items = 1)]
-    pub scopes: Vec<Scope>,
+    #[schema(min_items = 1, value_type = Vec<ScopeName>)]
+    pub scopes: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiKeyDto {
     pub id: String,
     pub name: String,
-    pub scopes: Vec<Scope>,
+    #[schema(value_type = Vec<ScopeName>)]
+    pub scopes: Vec<String>,
     pub created_at: Timestamp,
     pub last_used_at: Option<Timestamp>,
     pub revoked_at: Option<Timestamp>,
@@ -227,7 +228,7 @@ impl From<ApiKeyRow> for ApiKeyDto {
         Self {
             id: k.id,
             name: k.name,
-            scopes: k.scopes.split(' ').filter_map(Scope::parse).collect(),
+            scopes: k.scopes.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
             created_at: Timestamp::from_micros(k.created_at),
             last_used_at: k.last_used_at.map(Timestamp::from_micros),
             revoked_at: k.revoked_at.map(Timestamp::from_micros),

@@ -4,10 +4,10 @@
 //! Other contexts reach it through [`UsersService`] (in process) and the events in [`events`];
 //! the HTTP API is [`router`].
 
+pub mod api;
 mod credentials;
 pub mod domain;
 pub mod dto;
-pub mod events;
 mod http;
 mod service;
 mod store;
@@ -15,6 +15,9 @@ mod throttle;
 
 pub use http::router;
 pub use service::{ClientInfo, UsersConfig, UsersService};
+pub use settings::{SECTION, Settings};
+
+mod settings;
 
 use kernel::BoxFuture;
 use kernel::auth::{Authenticate, Credentials, Principal};
@@ -33,20 +36,27 @@ impl Authenticate for UsersService {
     }
 }
 
-/// The users context's problem codes, for the API reference.
-pub const PROBLEMS: &[(&str, &str)] = &[
-    ("email_taken", "An account with this e-mail address exists."),
-    ("invalid_login", "The e-mail address or the password is wrong (the answer does not say which)."),
-    ("invalid_refresh_token", "The refresh token is unknown."),
-    ("refresh_token_reused", "A used refresh token was presented again; its session has been ended."),
-    ("invalid_api_key", "The API key is unknown, revoked, or its account is disabled."),
-    ("user_not_found", "No such user."),
-    ("address_not_found", "No such address among the caller's."),
-    ("address_limit", "The account has the most addresses it may keep."),
-    ("seller_profile_not_found", "No seller profile for this user."),
-    ("application_pending", "A seller application is already waiting for a decision."),
-    ("already_seller", "The user is a seller already."),
-    ("cannot_change_self", "Admins cannot change their own role or access."),
-    ("api_key_not_found", "No such API key among the caller's."),
-    ("api_key_limit", "The account has the most active API keys it may keep."),
-];
+/// The users context for the application: its service and its [`module::Module`]. Tokens are
+/// signed with `auth.jwt_secret`, or else with the key `generated_key` gives.
+pub fn module(
+    db: ::store::Db,
+    section: &module::Section,
+    generated_key: impl FnOnce() -> Result<Vec<u8>, String>,
+) -> Result<(std::sync::Arc<UsersService>, module::Module), module::SettingsError> {
+    let settings = Settings::read(section)?;
+    let secret = match &settings.jwt_secret {
+        Some(s) => s.as_bytes().to_vec(),
+        None => generated_key().map_err(module::SettingsError)?,
+    };
+    let config = UsersConfig {
+        access_ttl: settings.access_ttl(),
+        refresh_ttl: settings.refresh_ttl(),
+        ..UsersConfig::new(secret)
+    };
+    let users = std::sync::Arc::new(UsersService::new(db, config));
+    let module = module::Module::new("users", MIGRATIONS, router(users.clone()))
+        .section(SECTION)
+        .errors(api::ERRORS)
+        .scopes(api::SCOPES);
+    Ok((users, module))
+}

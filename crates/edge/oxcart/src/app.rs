@@ -6,37 +6,27 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bus::InProcessBus;
 use cache::{Cache, MemoryCache};
-use cart::{CartConfig, CartDeps, CartService, NoEstimates, store::SqlCartStore};
-use catalog::{CatalogConfig, CatalogService};
-use inventory::{InventoryConfig, InventoryService};
+use cart::{CartDeps, CartService, NoEstimates, store::SqlCartStore};
+use catalog::CatalogService;
+use inventory::InventoryService;
 use media::LocalStore;
+use module::{Module, SettingsError};
 use pricing::PricingService;
 use search::{SearchIndex, SearchService};
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 use store::{Db, DbOptions, Migration};
-use users::{UsersConfig, UsersService};
+use users::UsersService;
 
-/// Every context's migrations, in the order they must apply.
-pub fn migrations() -> Vec<Migration> {
-    [
-        store::outbox::MIGRATIONS,
-        bus::MIGRATIONS,
-        users::MIGRATIONS,
-        catalog::MIGRATIONS,
-        search::MIGRATIONS,
-        inventory::MIGRATIONS,
-        pricing::MIGRATIONS,
-        cart::MIGRATIONS,
-    ]
-    .concat()
-}
+/// The platform's own tables, which come before any context's.
+const PLATFORM_MIGRATIONS: [&[Migration]; 2] = [store::outbox::MIGRATIONS, bus::MIGRATIONS];
 
 pub struct App {
     pub config: Config,
     pub db: Db,
     pub bus: Arc<InProcessBus>,
+    /// Every context's registration: routes, consumers, sweepers, error codes, scopes.
+    pub modules: Vec<Module>,
     pub users: Arc<UsersService>,
     pub catalog: Arc<CatalogService>,
     pub search: Arc<SearchService>,
@@ -60,53 +50,25 @@ impl App {
         Self::with_db(config, db, migrate).await
     }
 
+    /// Builds every context on `db`. A bad context section fails with a [`SettingsError`].
     pub async fn with_db(config: Config, db: Db, migrate: bool) -> anyhow::Result<Self> {
-        if migrate {
-            store::migrate::run(&db, &migrations()).await.context("migrations failed")?;
-        }
-        let secret = match &config.auth.jwt_secret {
-            Some(s) => s.as_bytes().to_vec(),
-            None => jwt_secret_file(&config.data_dir)?,
-        };
-        let users_config = UsersConfig {
-            access_ttl: Duration::from_secs(config.auth.access_ttl_secs),
-            refresh_ttl: Duration::from_secs(config.auth.refresh_ttl_days * 24 * 3600),
-            ..UsersConfig::new(secret)
-        };
-        let users = Arc::new(UsersService::new(db.clone(), users_config));
-        let bus = Arc::new(InProcessBus::new(db.clone()));
-
+        let data_dir = config.data_dir.clone();
         let cache: Arc<dyn Cache> = Arc::new(MemoryCache::default());
-        let media_dir = config.data_dir.join("media");
+        let media_dir = data_dir.join("media");
         let objects = LocalStore::new(&media_dir).with_context(|| format!("cannot create {}", media_dir.display()))?;
-        let catalog_config = CatalogConfig {
-            currency: config.catalog.currency.clone(),
-            media_base: config.catalog.media_base.clone(),
-            cache_ttl: Duration::from_secs(config.catalog.cache_ttl_secs),
-            max_upload_bytes: config.catalog.max_upload_bytes,
-            ..CatalogConfig::default()
-        };
-        let catalog = Arc::new(CatalogService::new(db.clone(), cache.clone(), Arc::new(objects), catalog_config));
-        let inventory_config =
-            InventoryConfig { reservation_ttl: Duration::from_secs(config.inventory.reservation_ttl_secs) };
-        let inventory = Arc::new(InventoryService::new(db.clone(), catalog.clone(), inventory_config));
-        let pricing = Arc::new(PricingService::new(db.clone()));
-        let index_dir = config.data_dir.join("search");
+
+        // One line per context: build it from its peers and its section, keep its module.
+        let section = |name| config.section(name);
+        let (users, users_module) = users::module(db.clone(), &section(users::SECTION), || jwt_secret_file(&data_dir))?;
+        let (catalog, catalog_module) =
+            catalog::module(db.clone(), cache.clone(), Arc::new(objects), &section("catalog"))?;
+        let (inventory, inventory_module) = inventory::module(db.clone(), catalog.clone(), &section("inventory"))?;
+        let index_dir = data_dir.join("search");
         let (index, search_fresh) = SearchIndex::open(&index_dir)
             .with_context(|| format!("cannot open the search index in {}", index_dir.display()))?;
         let search =
             Arc::new(SearchService::new(db.clone(), Arc::new(index), catalog.clone(), inventory.clone(), cache));
-
-        bus.subscribe(Arc::new(catalog::events::SellerStatusConsumer));
-        bus.subscribe(Arc::new(catalog::events::CacheConsumer(catalog.clone())));
-        bus.subscribe(Arc::new(search::SearchFeed(search.clone())));
-        let cart_config = CartConfig {
-            currency: config.catalog.currency.clone(),
-            max_quantity_per_line: config.cart.max_quantity_per_line,
-            max_lines: config.cart.max_lines,
-            idle: Duration::from_secs(config.cart.idle_days * 24 * 3600),
-            max_codes: config.cart.max_codes,
-        };
+        let (pricing, pricing_module) = pricing::module(db.clone());
         let cart_deps = CartDeps {
             store: Arc::new(SqlCartStore::new(db.clone())),
             catalog: catalog.clone(),
@@ -114,8 +76,45 @@ impl App {
             pricing: pricing.clone(),
             estimates: Arc::new(NoEstimates),
         };
-        let cart = Arc::new(CartService::new(cart_deps, cart_config));
-        Ok(Self { config, db, bus, users, catalog, search, inventory, pricing, cart, search_fresh })
+        let (cart, cart_module) = cart::module(cart_deps, &catalog.config().currency, &section("cart"))?;
+        let modules = vec![
+            users_module,
+            catalog_module,
+            search::module(search.clone()),
+            inventory_module,
+            pricing_module,
+            cart_module,
+        ];
+
+        if let Some(unknown) = config.sections.keys().find(|k| !modules.iter().any(|m| m.section == k.as_str())) {
+            return Err(SettingsError(format!("{unknown}: no such section")).into());
+        }
+        if migrate {
+            store::migrate::run(&db, &migrations(&modules)).await.context("migrations failed")?;
+        }
+        let bus = Arc::new(InProcessBus::new(db.clone()));
+        for handler in modules.iter().flat_map(|m| &m.handlers) {
+            bus.subscribe(handler.clone());
+        }
+        users.scopes_known(modules.iter().flat_map(|m| m.scopes).copied().collect());
+        Ok(Self { config, db, bus, modules, users, catalog, search, inventory, pricing, cart, search_fresh })
+    }
+
+    /// Every migration: the platform's, then each context's in the order they were built.
+    pub fn migrations(&self) -> Vec<Migration> {
+        migrations(&self.modules)
+    }
+
+    /// Every error code any context answers, the platform's first; a code listed twice (a
+    /// context answering another's code) appears once.
+    pub fn error_codes(&self) -> Vec<kernel::error::ErrorCode> {
+        let mut codes: Vec<kernel::error::ErrorCode> = Vec::new();
+        for code in kernel::error::PLATFORM_ERRORS.iter().chain(self.modules.iter().flat_map(|m| m.errors)) {
+            if !codes.iter().any(|c| c.code == code.code) {
+                codes.push(*code);
+            }
+        }
+        codes
     }
 
     /// Delivers every pending event and applies the search queue: what a test or a command
@@ -129,18 +128,24 @@ impl App {
     }
 }
 
+fn migrations(modules: &[Module]) -> Vec<Migration> {
+    PLATFORM_MIGRATIONS.into_iter().flatten().chain(modules.iter().flat_map(|m| m.migrations)).cloned().collect()
+}
+
 /// The token-signing key kept in the data dir, made on first use (readable by the owner only).
-fn jwt_secret_file(dir: &Path) -> anyhow::Result<Vec<u8>> {
+fn jwt_secret_file(dir: &Path) -> Result<Vec<u8>, String> {
     let path = dir.join("jwt-secret");
     if let Ok(existing) = std::fs::read_to_string(&path) {
         let key = existing.trim();
-        anyhow::ensure!(key.len() >= 43, "{} is too short; delete it to generate a new key", path.display());
+        if key.len() < 43 {
+            return Err(format!("{} is too short; delete it to generate a new key", path.display()));
+        }
         return Ok(key.as_bytes().to_vec());
     }
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
     let key = URL_SAFE_NO_PAD.encode(bytes);
-    write_private(&path, &key).with_context(|| format!("cannot write {}", path.display()))?;
+    write_private(&path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     tracing::info!(path = %path.display(), "generated a new token-signing key");
     Ok(key.into_bytes())
 }

@@ -4,79 +4,22 @@
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct Config {
     /// Where the SQLite database, the generated token key and uploads live.
     pub data_dir: PathBuf,
     pub server: ServerConfig,
     pub database: DatabaseConfig,
-    pub auth: AuthConfig,
-    pub catalog: CatalogSection,
-    pub inventory: InventorySection,
-    pub cart: CartSection,
     pub log: LogConfig,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct InventorySection {
-    /// How long a checkout's reservation holds stock unless it is committed or released.
-    pub reservation_ttl_secs: u64,
-    /// How often expired reservations are released.
-    pub sweep_interval_secs: u64,
-}
-
-impl Default for InventorySection {
-    fn default() -> Self {
-        Self { reservation_ttl_secs: 15 * 60, sweep_interval_secs: 30 }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct CartSection {
-    /// The most units of one variant a cart line may hold.
-    pub max_quantity_per_line: i64,
-    /// The most lines a cart may hold.
-    pub max_lines: usize,
-    /// A cart untouched this long is deleted.
-    pub idle_days: u64,
-    /// How many discount codes one cart may hold at once.
-    pub max_codes: usize,
-}
-
-impl Default for CartSection {
-    fn default() -> Self {
-        Self { max_quantity_per_line: 99, max_lines: 100, idle_days: 7, max_codes: 1 }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct CatalogSection {
-    /// The store's currency (ISO 4217 code); every price is in it.
-    pub currency: String,
-    /// Largest image upload, in bytes.
-    pub max_upload_bytes: usize,
-    /// Longest a cached product or listing answer may be served, in seconds.
-    pub cache_ttl_secs: u64,
-    /// Base URL of product pictures as clients reach them (e.g. a CDN in front of `/media`).
-    pub media_base: String,
-}
-
-impl Default for CatalogSection {
-    fn default() -> Self {
-        Self {
-            currency: "USD".into(),
-            max_upload_bytes: 10 * 1024 * 1024,
-            cache_ttl_secs: 300,
-            media_base: "/media".into(),
-        }
-    }
+    /// Every other section belongs to a context (`[catalog]`, `[cart]`…), which reads and
+    /// checks it when the application is built; a section no context claims is an error then.
+    #[serde(flatten)]
+    pub sections: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -109,15 +52,6 @@ pub struct DatabaseConfig {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct AuthConfig {
-    /// Key that signs access tokens (32+ characters). Empty: generated once in the data dir.
-    pub jwt_secret: Option<String>,
-    pub access_ttl_secs: u64,
-    pub refresh_ttl_days: u64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
 pub struct LogConfig {
     /// `text` for people, `json` for log collectors.
     pub format: String,
@@ -131,11 +65,8 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             server: ServerConfig::default(),
             database: DatabaseConfig::default(),
-            auth: AuthConfig::default(),
-            catalog: CatalogSection::default(),
-            inventory: InventorySection::default(),
-            cart: CartSection::default(),
             log: LogConfig::default(),
+            sections: BTreeMap::new(),
         }
     }
 }
@@ -160,12 +91,6 @@ impl ServerConfig {
     /// The metrics listen address, when metrics are served.
     pub fn metrics_addr(&self) -> Option<SocketAddr> {
         self.metrics_bind.parse().ok()
-    }
-}
-
-impl Default for AuthConfig {
-    fn default() -> Self {
-        Self { jwt_secret: None, access_ttl_secs: 15 * 60, refresh_ttl_days: 30 }
     }
 }
 
@@ -251,48 +176,24 @@ impl Config {
         {
             return bad("database.url", "must start with sqlite:// or postgres://");
         }
-        if self.auth.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
-            return bad("auth.jwt_secret", "must be at least 32 characters (or left out to generate one)");
-        }
-        let c = &self.catalog;
-        if c.currency.len() != 3 || !c.currency.bytes().all(|b| b.is_ascii_uppercase()) {
-            return bad("catalog.currency", "must be an ISO 4217 code such as USD or EUR");
-        }
-        if c.max_upload_bytes < 1024 || c.max_upload_bytes > 100 * 1024 * 1024 {
-            return bad("catalog.max_upload_bytes", "must be between 1024 and 104857600");
-        }
-        if c.cache_ttl_secs > 300 {
-            return bad("catalog.cache_ttl_secs", "must be at most 300 (answers are never older than five minutes)");
-        }
-        if self.auth.access_ttl_secs == 0 || self.auth.access_ttl_secs > 3600 {
-            return bad("auth.access_ttl_secs", "must be between 1 and 3600");
-        }
-        if self.auth.refresh_ttl_days == 0 || self.auth.refresh_ttl_days > 365 {
-            return bad("auth.refresh_ttl_days", "must be between 1 and 365");
-        }
-        if !(10..=7 * 24 * 3600).contains(&self.inventory.reservation_ttl_secs) {
-            return bad("inventory.reservation_ttl_secs", "must be between 10 and 604800 (a week)");
-        }
-        if !(1..=3600).contains(&self.inventory.sweep_interval_secs) {
-            return bad("inventory.sweep_interval_secs", "must be between 1 and 3600");
-        }
-        let cart = &self.cart;
-        if !(1..=10_000).contains(&cart.max_quantity_per_line) {
-            return bad("cart.max_quantity_per_line", "must be between 1 and 10000");
-        }
-        if !(1..=1000).contains(&cart.max_lines) {
-            return bad("cart.max_lines", "must be between 1 and 1000");
-        }
-        if !(1..=90).contains(&cart.idle_days) {
-            return bad("cart.idle_days", "must be between 1 and 90");
-        }
-        if !(1..=10).contains(&cart.max_codes) {
-            return bad("cart.max_codes", "must be between 1 and 10");
-        }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return bad("log.format", "must be `text` or `json`");
         }
         Ok(())
+    }
+
+    /// A context's section, as written in the file and the environment.
+    pub fn section(&self, name: &'static str) -> module::Section {
+        module::Section::new(name, self.sections.get(name).cloned())
+    }
+
+    /// Sets one key of a context's section (`config.set("cart.max_lines", 5)`), as a file would.
+    pub fn set(&mut self, key: &str, value: impl Serialize) {
+        let (section, field) = key.split_once('.').expect("a key is `section.field`");
+        let entry = self.sections.entry(section.to_owned()).or_insert_with(|| serde_json::json!({}));
+        if let Some(map) = entry.as_object_mut() {
+            map.insert(field.to_owned(), serde_json::to_value(value).unwrap_or_default());
+        }
     }
 
     pub fn database_url(&self) -> String {

@@ -39,6 +39,10 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<module::SettingsError>().is_some() => {
+            eprintln!("error: invalid configuration: {e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -48,7 +52,7 @@ fn main() -> ExitCode {
 
 async fn migrate(config: Config) -> anyhow::Result<()> {
     let app = oxcart::App::build(config, true).await?;
-    println!("database is up to date ({} migrations known)", oxcart::app::migrations().len());
+    println!("database is up to date ({} migrations known)", app.migrations().len());
     app.db.close().await;
     Ok(())
 }

@@ -35,8 +35,12 @@ pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()
         });
     }
     let indexer = tokio::spawn(app.search.clone().run(stop_rx.clone()));
-    let sweep_every = std::time::Duration::from_secs(app.config.inventory.sweep_interval_secs);
-    let sweeper = tokio::spawn(crate::sweep::run(app.inventory.clone(), app.cart.clone(), sweep_every, stop_rx));
+    let sweepers: Vec<_> = app
+        .modules
+        .iter()
+        .flat_map(|m| m.sweepers.iter().cloned())
+        .map(|s| tokio::spawn(crate::sweep::run(s, stop_rx.clone())))
+        .collect();
 
     let router = crate::http::router(&app);
     let metrics = metrics_listener(&app.config.server).await;
@@ -67,7 +71,9 @@ pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()
     let _ = stop_tx.send(true);
     let _ = relay.await;
     let _ = indexer.await;
-    let _ = sweeper.await;
+    for sweeper in sweepers {
+        let _ = sweeper.await;
+    }
     app.db.close().await;
     tracing::info!("stopped");
     Ok(())

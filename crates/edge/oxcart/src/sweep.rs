@@ -1,32 +1,20 @@
-//! Background clean-up: releases stock held by reservations whose time ran out, and deletes
-//! carts idle past their deadline.
+//! Background clean-up: runs every context's sweepers (expired stock holds, idle carts…), each
+//! on its own interval.
 
-use cart::CartService;
-use inventory::InventoryService;
 use kernel::time::Timestamp;
-use std::sync::Arc;
-use std::time::Duration;
+use module::Sweeper;
 use tokio::sync::watch;
 
-pub async fn run(
-    inventory: Arc<InventoryService>,
-    cart: Arc<CartService>,
-    every: Duration,
-    mut stop: watch::Receiver<bool>,
-) {
+/// Runs `sweeper` until `stop` changes; a failed pass is logged and tried again next time.
+pub async fn run(sweeper: Sweeper, mut stop: watch::Receiver<bool>) {
     loop {
-        match cart.cart_purge(Timestamp::now()).await {
+        match (sweeper.run)(Timestamp::now()).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(deleted = n, "deleted idle carts"),
-            Err(e) => tracing::warn!(error = %e, "cart purge failed; retrying"),
-        }
-        match inventory.stock_sweep(Timestamp::now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(released = n, "released expired reservations"),
-            Err(e) => tracing::warn!(error = %e, "reservation sweep failed; retrying"),
+            Ok(n) => tracing::info!(count = n, "{}", sweeper.done),
+            Err(e) => tracing::warn!(error = %e, job = sweeper.done, "sweep failed; retrying"),
         }
         tokio::select! {
-            _ = tokio::time::sleep(every) => {}
+            _ = tokio::time::sleep(sweeper.every) => {}
             _ = stop.changed() => return,
         }
     }

@@ -50,99 +50,47 @@ impl Role {
 }
 
 /// What an API key may do. A session (JWT) carries every scope its role allows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-pub enum Scope {
-    #[serde(rename = "account:read")]
-    AccountRead,
-    #[serde(rename = "account:write")]
-    AccountWrite,
-    #[serde(rename = "users:read")]
-    UsersRead,
-    #[serde(rename = "users:write")]
-    UsersWrite,
-    /// Write products, variants, images and imports of the caller's store (admin: any).
-    #[serde(rename = "catalog:write")]
-    CatalogWrite,
-    /// Write reviews as the caller.
-    #[serde(rename = "reviews:write")]
-    ReviewsWrite,
-    /// Keep stock, locations and stock settings of the caller's store (admin: any).
-    #[serde(rename = "inventory:write")]
-    InventoryWrite,
-    /// Manage promotions and discount codes of the caller's store (admin: platform-wide).
-    #[serde(rename = "promotions:write")]
-    PromotionsWrite,
-    /// Keep the category tree and the brands (admin).
-    #[serde(rename = "taxonomy:write")]
-    TaxonomyWrite,
-    /// Hide and show reviews (admin).
-    #[serde(rename = "reviews:moderate")]
-    ReviewsModerate,
-    /// Hold, release and commit stock for orders (admin; the orders context in split mode).
-    #[serde(rename = "reservations:write")]
-    ReservationsWrite,
-    /// Fill and change the caller's own cart.
-    #[serde(rename = "cart:write")]
-    CartWrite,
+///
+/// Each context declares the scopes it checks (`<context>::api::SCOPES`); the application
+/// gathers them, so the platform names none itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Scope {
+    name: &'static str,
+    min_role: Role,
+    meaning: &'static str,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 12] = [
-        Self::AccountRead,
-        Self::AccountWrite,
-        Self::UsersRead,
-        Self::UsersWrite,
-        Self::CatalogWrite,
-        Self::ReviewsWrite,
-        Self::InventoryWrite,
-        Self::PromotionsWrite,
-        Self::TaxonomyWrite,
-        Self::ReviewsModerate,
-        Self::ReservationsWrite,
-        Self::CartWrite,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AccountRead => "account:read",
-            Self::AccountWrite => "account:write",
-            Self::UsersRead => "users:read",
-            Self::UsersWrite => "users:write",
-            Self::CatalogWrite => "catalog:write",
-            Self::ReviewsWrite => "reviews:write",
-            Self::InventoryWrite => "inventory:write",
-            Self::PromotionsWrite => "promotions:write",
-            Self::TaxonomyWrite => "taxonomy:write",
-            Self::ReviewsModerate => "reviews:moderate",
-            Self::ReservationsWrite => "reservations:write",
-            Self::CartWrite => "cart:write",
-        }
+    pub const fn new(name: &'static str, min_role: Role, meaning: &'static str) -> Self {
+        Self { name, min_role, meaning }
     }
 
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|scope| scope.as_str() == s)
+    pub fn as_str(self) -> &'static str {
+        self.name
     }
 
     /// The least role that may hold this scope.
     pub fn min_role(self) -> Role {
-        match self {
-            Self::AccountRead | Self::AccountWrite | Self::ReviewsWrite | Self::CartWrite => Role::Customer,
-            Self::CatalogWrite | Self::InventoryWrite | Self::PromotionsWrite => Role::Seller,
-            Self::UsersRead
-            | Self::UsersWrite
-            | Self::TaxonomyWrite
-            | Self::ReviewsModerate
-            | Self::ReservationsWrite => Role::Admin,
-        }
+        self.min_role
+    }
+
+    pub fn meaning(self) -> &'static str {
+        self.meaning
     }
 }
+
+/// A scope's name as the API document shows it: a string, whose allowed values the
+/// application fills in from the scopes its contexts declare.
+#[derive(utoipa::ToSchema)]
+#[schema(as = Scope)]
+pub struct ScopeName(pub String);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthMethod {
     /// An access token of a login session.
     Session { session_id: String },
-    /// An integration's API key, limited to its scopes.
-    ApiKey { key_id: String, scopes: Vec<Scope> },
+    /// An integration's API key, limited to its scopes (by name, as stored with the key).
+    ApiKey { key_id: String, scopes: Vec<String> },
 }
 
 /// An authenticated caller, with the role it has *now* (not when its token was issued).
@@ -164,7 +112,7 @@ impl Principal {
         let role_ok = self.role.at_least(scope.min_role());
         let key_ok = match &self.method {
             AuthMethod::Session { .. } => true,
-            AuthMethod::ApiKey { scopes, .. } => scopes.contains(&scope),
+            AuthMethod::ApiKey { scopes, .. } => scopes.iter().any(|s| s == scope.as_str()),
         };
         if !role_ok {
             Err(Error::forbidden("Your role may not do this."))

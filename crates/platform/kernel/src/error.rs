@@ -6,7 +6,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -32,6 +32,32 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, for reading a status back into its kind.
+    pub const ALL: [ErrorKind; 13] = [
+        Self::BadRequest,
+        Self::Invalid,
+        Self::Unauthenticated,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::RequestTimeout,
+        Self::Conflict,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::RateLimited,
+        Self::Unavailable,
+        Self::Internal,
+    ];
+
+    /// The kind a status stands for; an unknown 4xx is a bad request, anything else internal.
+    pub fn from_status(status: u16) -> Self {
+        Self::ALL.into_iter().find(|k| k.status().as_u16() == status).unwrap_or(if (400..500).contains(&status) {
+            Self::BadRequest
+        } else {
+            Self::Internal
+        })
+    }
+
     pub fn status(self) -> StatusCode {
         match self {
             Self::BadRequest => StatusCode::BAD_REQUEST,
@@ -51,8 +77,23 @@ impl ErrorKind {
     }
 }
 
+/// One entry of a context's error table: the stable code clients branch on, the kind that
+/// decides its status, and what it means (shown on `/docs` and in the API document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCode {
+    pub code: &'static str,
+    pub kind: ErrorKind,
+    pub meaning: &'static str,
+}
+
+impl ErrorCode {
+    pub const fn new(code: &'static str, kind: ErrorKind, meaning: &'static str) -> Self {
+        Self { code, kind, meaning }
+    }
+}
+
 /// A field that failed validation, named as the client sent it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -63,7 +104,8 @@ pub struct FieldError {
 pub struct Error {
     pub kind: ErrorKind,
     /// Stable, machine-readable code (`email_taken`, `invalid_json`…). Clients branch on it.
-    pub code: &'static str,
+    /// Owned when the error was read back from another process's problem+json.
+    pub code: Cow<'static, str>,
     pub detail: Cow<'static, str>,
     pub errors: Vec<FieldError>,
     pub retry_after_secs: Option<u64>,
@@ -73,7 +115,45 @@ pub struct Error {
 
 impl Error {
     pub fn new(kind: ErrorKind, code: &'static str, detail: impl Into<Cow<'static, str>>) -> Self {
-        Self { kind, code, detail: detail.into(), errors: Vec::new(), retry_after_secs: None, source: None }
+        Self {
+            kind,
+            code: Cow::Borrowed(code),
+            detail: detail.into(),
+            errors: Vec::new(),
+            retry_after_secs: None,
+            source: None,
+        }
+    }
+
+    /// The error a table entry names, its kind taken from the table.
+    pub fn of(code: &ErrorCode, detail: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(code.kind, code.code, detail)
+    }
+
+    /// The error another process answered, read back from its status, headers and
+    /// problem+json body, so that a remote call fails the same way an in-process one does.
+    /// A body that is not a problem becomes `upstream_error` of the status's kind.
+    pub fn from_problem(status: u16, retry_after_secs: Option<u64>, body: &[u8]) -> Self {
+        #[derive(Deserialize)]
+        struct Body {
+            code: String,
+            #[serde(default)]
+            detail: String,
+            #[serde(default)]
+            errors: Vec<FieldError>,
+        }
+        let kind = ErrorKind::from_status(status);
+        let mut e = match serde_json::from_slice::<Body>(body) {
+            Ok(b) if !b.code.is_empty() => {
+                let mut e = Self::new(kind, "", b.detail);
+                e.code = Cow::Owned(b.code);
+                e.errors = b.errors;
+                e
+            }
+            _ => Self::new(kind, "upstream_error", format!("The upstream service answered {status}.")),
+        };
+        e.retry_after_secs = retry_after_secs;
+        e
     }
 
     pub fn not_found(code: &'static str, detail: impl Into<Cow<'static, str>>) -> Self {
@@ -135,7 +215,7 @@ impl Error {
             r#type: format!("/docs#problem-{}", self.code),
             title: status.canonical_reason().unwrap_or("Error"),
             status: status.as_u16(),
-            code: self.code,
+            code: &self.code,
             detail: &self.detail,
             errors: &self.errors,
         }
@@ -212,32 +292,103 @@ impl Validation {
     }
 }
 
-/// The platform's own problem codes and what they mean, listed on the reference page.
-pub const PROBLEMS: &[(&str, &str)] = &[
-    ("validation_failed", "One or more fields are invalid; `errors` names each field and what is wrong."),
-    ("invalid_json", "The body is not valid JSON."),
-    ("unsupported_media_type", "The body must be sent as `application/json`."),
-    ("payload_too_large", "The body is larger than this route accepts."),
-    ("unreadable_body", "The body could not be read."),
-    ("body_timeout", "The body stopped arriving before it was complete."),
-    ("bad_request", "The request could not be understood (a malformed path, header or parameter)."),
-    ("http_error", "The server refused the request at the protocol level; the status says why."),
-    ("invalid_query", "A query parameter is invalid; `errors` names it."),
-    ("invalid_limit", "`limit` is outside 1–100."),
-    ("invalid_cursor", "`cursor` was not issued by this API."),
-    ("unauthenticated", "The route needs a bearer token or an API key."),
-    ("invalid_credentials", "The `Authorization` or `X-Api-Key` header is malformed."),
-    ("invalid_token", "The access token is invalid, forged or expired."),
-    ("session_ended", "The session was logged out, revoked or expired, or the account was disabled."),
-    ("forbidden", "The caller's role may not do this."),
-    ("insufficient_scope", "The API key lacks the scope this route needs."),
-    ("rate_limited", "Too many requests; wait for the seconds in `Retry-After`."),
-    ("route_not_found", "No route has this path."),
-    ("method_not_allowed", "The route exists but not with this method."),
-    ("request_timeout", "The request ran past the server's deadline."),
-    ("database_busy", "The database is saturated; retry shortly."),
-    ("too_many_connections", "The server is at its connection limit (`server.max_connections`); retry shortly."),
-    ("concurrent_change", "Two requests wrote the same unique thing at once; this one lost the race. Retry it."),
-    ("not_ready", "The server cannot reach its database."),
-    ("internal", "An unexpected error; the server logged it with the request id."),
+/// The platform's own error codes: those any route may answer, whatever its context.
+pub const PLATFORM_ERRORS: &[ErrorCode] = &[
+    ErrorCode::new(
+        "validation_failed",
+        ErrorKind::Invalid,
+        "One or more fields are invalid; `errors` names each field and what is wrong.",
+    ),
+    ErrorCode::new("invalid_json", ErrorKind::BadRequest, "The body is not valid JSON."),
+    ErrorCode::new(
+        "unsupported_media_type",
+        ErrorKind::UnsupportedMediaType,
+        "The body must be sent as `application/json`.",
+    ),
+    ErrorCode::new("payload_too_large", ErrorKind::PayloadTooLarge, "The body is larger than this route accepts."),
+    ErrorCode::new("unreadable_body", ErrorKind::BadRequest, "The body could not be read."),
+    ErrorCode::new("body_timeout", ErrorKind::RequestTimeout, "The body stopped arriving before it was complete."),
+    ErrorCode::new(
+        "bad_request",
+        ErrorKind::BadRequest,
+        "The request could not be understood (a malformed path, header or parameter).",
+    ),
+    ErrorCode::new(
+        "http_error",
+        ErrorKind::BadRequest,
+        "The server refused the request at the protocol level; the status says why.",
+    ),
+    ErrorCode::new("invalid_query", ErrorKind::BadRequest, "A query parameter is invalid; `errors` names it."),
+    ErrorCode::new("invalid_limit", ErrorKind::BadRequest, "`limit` is outside 1–100."),
+    ErrorCode::new("invalid_cursor", ErrorKind::BadRequest, "`cursor` was not issued by this API."),
+    ErrorCode::new("unauthenticated", ErrorKind::Unauthenticated, "The route needs a bearer token or an API key."),
+    ErrorCode::new(
+        "invalid_credentials",
+        ErrorKind::Unauthenticated,
+        "The `Authorization` or `X-Api-Key` header is malformed.",
+    ),
+    ErrorCode::new("invalid_token", ErrorKind::Unauthenticated, "The access token is invalid, forged or expired."),
+    ErrorCode::new(
+        "session_ended",
+        ErrorKind::Unauthenticated,
+        "The session was logged out, revoked or expired, or the account was disabled.",
+    ),
+    ErrorCode::new("forbidden", ErrorKind::Forbidden, "The caller's role may not do this."),
+    ErrorCode::new("insufficient_scope", ErrorKind::Forbidden, "The API key lacks the scope this route needs."),
+    ErrorCode::new("rate_limited", ErrorKind::RateLimited, "Too many requests; wait for the seconds in `Retry-After`."),
+    ErrorCode::new("route_not_found", ErrorKind::NotFound, "No route has this path."),
+    ErrorCode::new("method_not_allowed", ErrorKind::MethodNotAllowed, "The route exists but not with this method."),
+    ErrorCode::new("request_timeout", ErrorKind::Unavailable, "The request ran past the server's deadline."),
+    ErrorCode::new("database_busy", ErrorKind::Unavailable, "The database is saturated; retry shortly."),
+    ErrorCode::new(
+        "too_many_connections",
+        ErrorKind::Unavailable,
+        "The server is at its connection limit (`server.max_connections`); retry shortly.",
+    ),
+    ErrorCode::new(
+        "concurrent_change",
+        ErrorKind::Conflict,
+        "Two requests wrote the same unique thing at once; this one lost the race. Retry it.",
+    ),
+    ErrorCode::new("not_ready", ErrorKind::Unavailable, "The server cannot reach its database."),
+    ErrorCode::new("internal", ErrorKind::Internal, "An unexpected error; the server logged it with the request id."),
+    ErrorCode::new(
+        "upstream_error",
+        ErrorKind::Internal,
+        "Another Oxcart process answered with something other than a problem; the status says how it failed.",
+    ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_reads_back_into_the_same_error() {
+        let mut sent = Error::conflict("sku_taken", "Another product has this SKU.");
+        sent.errors = vec![FieldError { field: "sku".into(), message: "is taken".into() }];
+        let body = serde_json::to_vec(&sent.problem()).expect("json");
+        let back = Error::from_problem(409, None, &body);
+        assert_eq!(
+            (back.kind, back.code.as_ref(), back.detail.as_ref()),
+            (sent.kind, "sku_taken", "Another product has this SKU.")
+        );
+        assert_eq!(back.errors, sent.errors);
+        assert_eq!(back.status(), sent.status());
+
+        let limited = Error::from_problem(429, Some(3), br#"{"code":"rate_limited","detail":"slow down"}"#);
+        assert_eq!((limited.kind, limited.retry_after_secs), (ErrorKind::RateLimited, Some(3)));
+        let garbage = Error::from_problem(502, None, b"<html>bad gateway</html>");
+        assert_eq!((garbage.kind, garbage.code.as_ref()), (ErrorKind::Internal, "upstream_error"));
+        assert_eq!(ErrorKind::from_status(418), ErrorKind::BadRequest);
+    }
+
+    #[test]
+    fn platform_codes_are_unique() {
+        let mut codes: Vec<_> = PLATFORM_ERRORS.iter().map(|c| c.code).collect();
+        codes.sort_unstable();
+        let before = codes.len();
+        codes.dedup();
+        assert_eq!(before, codes.len());
+    }
+}

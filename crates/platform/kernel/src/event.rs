@@ -1,10 +1,14 @@
 //! The event envelope every context publishes through the outbox.
 
+use crate::error::{Error, Result};
 use crate::time::Timestamp;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-/// A typed domain event. `TYPE` is `<aggregate>.<past-tense verb>`, e.g. `user.registered`.
-pub trait Event: Serialize {
+/// A typed domain event, declared once in its publisher's `api::events` and read by consumers
+/// through that same type. `TYPE` is `<aggregate>.<past-tense verb>`, e.g. `user.registered`;
+/// `VERSION` goes up when a field changes meaning or goes away (adding one does not).
+pub trait Event: Serialize + DeserializeOwned {
     const TYPE: &'static str;
     const VERSION: u32 = 1;
     fn aggregate_id(&self) -> &str;
@@ -35,6 +39,22 @@ impl Envelope {
             payload: serde_json::to_value(event).unwrap_or(serde_json::Value::Null),
             trace: None,
         }
+    }
+
+    /// The payload as the event type `E`. A consumer fails (and the event is retried, then
+    /// parked) rather than guess at another type or a version it was not written for.
+    pub fn decode<E: Event>(&self) -> Result<E> {
+        if self.event_type != E::TYPE || self.version != E::VERSION {
+            return Err(Error::internal(format!(
+                "expected {} v{}, got {} v{}",
+                E::TYPE,
+                E::VERSION,
+                self.event_type,
+                self.version
+            )));
+        }
+        serde_json::from_value(self.payload.clone())
+            .map_err(|e| Error::internal(format!("{} payload does not match its type: {e}", E::TYPE)))
     }
 
     /// True when `pattern` matches the type: exact, `*`, or a prefix ending in `.*`.

@@ -60,12 +60,12 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], with the configuration adjusted first.
     pub async fn spawn_with(backend: &TestBackend, adjust: impl FnOnce(&mut Config)) -> Self {
-        let db = backend.fresh(&oxcart::app::migrations()).await;
+        let db = backend.fresh(&[]).await;
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
-        config.auth.jwt_secret = Some(JWT_SECRET.into());
+        config.set("auth.jwt_secret", JWT_SECRET);
         adjust(&mut config);
-        let app = App::with_db(config, db.db.clone(), false).await.expect("app builds");
+        let app = App::with_db(config, db.db.clone(), true).await.expect("app builds");
         let router = oxcart::http::router(&app);
         Self { app, backend: backend.clone(), router, _db: db, _dir: dir }
     }

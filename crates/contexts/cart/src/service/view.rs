@@ -4,7 +4,7 @@
 use super::{Caller, CartService};
 use crate::dto::{AppliedDiscountDto, CartDto, CodeDto, LineDto, NoticeDto, ReasonDto};
 use crate::model::{CartDoc, CartLine};
-use catalog::VariantInfo;
+use catalog::api::VariantInfo;
 use kernel::time::Timestamp;
 use kernel::{BoxFuture, Result};
 use std::collections::HashMap;
@@ -32,7 +32,7 @@ impl Estimates for NoEstimates {
 pub(super) struct PricedCart {
     pub doc: CartDoc,
     pub assessed: Vec<Assessed>,
-    pub priced: pricing::Priced,
+    pub priced: pricing::api::Priced,
     pub tax: i64,
 }
 
@@ -108,11 +108,11 @@ impl CartService {
         doc: &CartDoc,
         assessed: &[Assessed],
         caller: &Caller,
-    ) -> Result<pricing::PriceRequest> {
+    ) -> Result<pricing::api::PriceRequest> {
         let lines: Vec<pricing::domain::Line> =
             assessed.iter().filter(|a| a.buyable()).map(Assessed::basket_line).collect();
         let shipping = self.deps.estimates.shipping(&lines).await?;
-        Ok(pricing::PriceRequest {
+        Ok(pricing::api::PriceRequest {
             lines,
             shipping,
             codes: doc.codes.clone(),

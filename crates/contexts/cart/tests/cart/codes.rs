@@ -4,7 +4,7 @@
 use crate::common::{add, cart, shop};
 use axum::http::{Method, StatusCode};
 use kernel::auth::Role;
-use pricing::Pricing;
+use pricing::api::Pricing;
 use serde_json::{Value, json};
 use testkit::TestApp;
 

@@ -1,8 +1,9 @@
-//! What the search index reads: visible products as flat entries, and which products a change
-//! touched. Other contexts call it through [`CatalogFeed`].
+//! [`CatalogFeed`] served from the catalog's tables: visible products as flat entries, and
+//! which products a change touched.
 
 use super::CatalogService;
 use super::taxonomy::Taxonomy;
+use crate::api::{CatalogFeed, IndexEntry, IndexVariant};
 use crate::domain::rating_average;
 use crate::store::images::first_images;
 use crate::store::products::{self as sql, ProductRow, VariantRow};
@@ -11,56 +12,6 @@ use kernel::{BoxFuture, Result};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// One visible product, flattened for indexing.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IndexEntry {
-    pub id: String,
-    pub slug: String,
-    pub title: String,
-    pub description: String,
-    pub brand_id: Option<String>,
-    pub brand_name: Option<String>,
-    pub category_id: Option<String>,
-    /// Ids from the root down to the product's category.
-    pub category_path: Vec<String>,
-    pub category_names: Vec<String>,
-    pub seller_id: String,
-    /// `(name, value)` from the attributes document and the variants' option values; names
-    /// lower-case.
-    pub attributes: Vec<(String, String)>,
-    pub variants: Vec<IndexVariant>,
-    pub price_min: i64,
-    pub price_max: i64,
-    pub currency: String,
-    pub rating_avg: f64,
-    pub rating_count: i64,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub image: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct IndexVariant {
-    pub id: String,
-    pub sku: String,
-}
-
-/// The catalog as the search context sees it.
-pub trait CatalogFeed: Send + Sync + 'static {
-    /// The visible products among `ids` (the others are to be removed from an index).
-    fn entries<'a>(&'a self, ids: &'a [String]) -> BoxFuture<'a, Result<Vec<IndexEntry>>>;
-    /// Visible products after `after` (by id), for a full rebuild.
-    fn entries_after<'a>(&'a self, after: &'a str, limit: i64) -> BoxFuture<'a, Result<Vec<IndexEntry>>>;
-    /// `(id, updated_at)` of products changed at or after `since` (microseconds), oldest first.
-    fn changed_since(&self, since: i64, limit: i64) -> BoxFuture<'_, Result<Vec<(String, i64)>>>;
-    /// Products under a category (with its subcategories), of a brand, or of a seller.
-    fn products_under<'a>(&'a self, kind: &'a str, id: &'a str) -> BoxFuture<'a, Result<Vec<String>>>;
-    /// The products that have a variant with one of these SKUs.
-    fn products_with_skus<'a>(&'a self, skus: &'a [String]) -> BoxFuture<'a, Result<Vec<String>>>;
-    /// Categories and brands, to name facets and resolve filters.
-    fn taxonomy(&self) -> BoxFuture<'_, Result<Arc<Taxonomy>>>;
-}
 
 impl CatalogFeed for CatalogService {
     fn taxonomy(&self) -> BoxFuture<'_, Result<Arc<Taxonomy>>> {
@@ -94,7 +45,7 @@ impl CatalogFeed for CatalogService {
 
     fn products_with_skus<'a>(&'a self, skus: &'a [String]) -> BoxFuture<'a, Result<Vec<String>>> {
         Box::pin(async move {
-            let variants = super::VariantLookup::variants_by_sku(self, skus).await?;
+            let variants = crate::api::VariantLookup::variants_by_sku(self, skus).await?;
             let mut ids: Vec<String> = variants.into_iter().map(|v| v.product_id).collect();
             ids.sort_unstable();
             ids.dedup();

@@ -243,7 +243,7 @@ impl CatalogService {
             let found = match (drafts, v.finish()) {
                 (Ok(drafts), Ok(())) => drafts,
                 (Err(e), _) | (Ok(_), Err(e)) => {
-                    let fallback = vec![FieldError { field: e.code.into(), message: e.detail.to_string() }];
+                    let fallback = vec![FieldError { field: e.code.to_string(), message: e.detail.to_string() }];
                     for fe in if e.errors.is_empty() { fallback } else { e.errors } {
                         let line = variant_line(&fe.field, &g.lines).unwrap_or(first);
                         errors.push(line_error(line, &fe.field, fe.message));

@@ -1,38 +1,11 @@
-//! Variants as the cart, pricing and inventory see them: price, owner, category path and
-//! whether a customer may buy it now. Other contexts call it through [`VariantLookup`].
+//! [`VariantLookup`] served from the catalog's tables.
 
 use super::CatalogService;
+use crate::api::{VariantInfo, VariantLookup};
 use crate::store::images::first_images;
 use crate::store::products::{self as sql, VariantInfoRow};
 use kernel::{BoxFuture, Result};
 use std::collections::HashMap;
-
-/// One variant with what a buyer-facing context needs of its product.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VariantInfo {
-    pub variant_id: String,
-    pub product_id: String,
-    pub seller_id: String,
-    pub sku: String,
-    pub slug: String,
-    pub product_title: String,
-    pub variant_title: String,
-    pub price: i64,
-    pub compare_at: Option<i64>,
-    pub currency: String,
-    /// The product's category and its ancestors, root first; empty when it has none.
-    pub category_path: Vec<String>,
-    /// The product is active and its seller approved.
-    pub sellable: bool,
-    pub image: Option<String>,
-}
-
-pub trait VariantLookup: Send + Sync + 'static {
-    /// The variants among `ids` that exist (sellable or not); unknown ids are left out.
-    fn variants_by_id<'a>(&'a self, ids: &'a [String]) -> BoxFuture<'a, Result<Vec<VariantInfo>>>;
-    /// The same by SKU (case-insensitive: SKUs are stored upper-case).
-    fn variants_by_sku<'a>(&'a self, skus: &'a [String]) -> BoxFuture<'a, Result<Vec<VariantInfo>>>;
-}
 
 impl VariantLookup for CatalogService {
     fn variants_by_id<'a>(&'a self, ids: &'a [String]) -> BoxFuture<'a, Result<Vec<VariantInfo>>> {

@@ -13,12 +13,10 @@ mod taxonomy;
 mod variants;
 
 pub use bulk::{BulkProduct, BulkReview, BulkVariant};
-pub use feed::{CatalogFeed, IndexEntry, IndexVariant};
-pub use lookup::{VariantInfo, VariantLookup};
 pub use taxonomy::Taxonomy;
 
 use cache::Cache;
-use kernel::auth::{Principal, Role, Scope};
+use kernel::auth::{Principal, Role};
 use kernel::{Error, Result};
 use media::ObjectStore;
 use std::sync::{Arc, RwLock};
@@ -117,7 +115,7 @@ fn product_cache_key(id_or_slug: &str) -> String {
 
 /// Whose products the caller may write: `Some(seller)` for a seller, `None` for an admin (any).
 fn write_scope(p: &Principal) -> Result<Option<&str>> {
-    p.require_scope(Scope::CatalogWrite)?;
+    p.require_scope(crate::api::CATALOG_WRITE)?;
     match p.role {
         Role::Admin => Ok(None),
         Role::Seller => Ok(Some(&p.user_id)),

@@ -4,12 +4,12 @@ use super::guards::{owned_product, sku_conflict, slug_conflict, write_conflict};
 use super::taxonomy::{Taxonomy, brand_dto, category_ref};
 use super::variants::{VariantDraft, variant_drafts, variant_dto};
 use super::{CatalogService, product_cache_key, product_not_found, write_scope};
+use crate::api::events::ProductChanged;
 use crate::domain::{ProductStatus, Slug, optional_text, rating_average, required_text, slugify};
 use crate::dto::{
     PriceRange, ProductCreate, ProductDto, ProductOption, ProductSummary, ProductUpdate, RatingSummary,
     SellerProductQuery,
 };
-use crate::events::ProductChanged;
 use crate::store::images::{self as image_sql, ImageRow};
 use crate::store::products::{self as sql, ProductRow, VariantRow};
 use kernel::auth::{Principal, Role};

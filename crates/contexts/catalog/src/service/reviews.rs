@@ -7,7 +7,7 @@ use crate::domain::{optional_text, rating};
 use crate::dto::{ReviewDto, ReviewInput};
 use crate::store::products as product_sql;
 use crate::store::reviews::{self as sql, ReviewRow};
-use kernel::auth::{Principal, Role, Scope};
+use kernel::auth::{Principal, Role};
 use kernel::id::new_id;
 use kernel::page::{Page, PageParams};
 use kernel::time::Timestamp;
@@ -64,7 +64,7 @@ impl CatalogService {
 
     /// A customer's review of a product they can see; a second one is a conflict.
     pub async fn review_create(&self, p: &Principal, key: &str, input: ReviewInput) -> Result<ReviewDto> {
-        p.require_scope(Scope::ReviewsWrite)?;
+        p.require_scope(crate::api::REVIEWS_WRITE)?;
         let f = fields(&input)?;
         let mut tx = self.db.begin().await?;
         let product = product_sql::product_visible(&mut tx, key).await?.ok_or_else(product_not_found_for_review)?;
@@ -102,7 +102,7 @@ impl CatalogService {
 
     /// The author edits their review; anyone else's is 404.
     pub async fn review_update(&self, p: &Principal, id: &str, input: ReviewInput) -> Result<ReviewDto> {
-        p.require_scope(Scope::ReviewsWrite)?;
+        p.require_scope(crate::api::REVIEWS_WRITE)?;
         let f = fields(&input)?;
         let mut tx = self.db.begin().await?;
         let mut row =
@@ -122,7 +122,7 @@ impl CatalogService {
 
     /// Hides (or shows again) a review; hidden reviews leave the rating.
     pub async fn review_hide(&self, p: &Principal, id: &str, hidden: bool) -> Result<ReviewDto> {
-        p.require_scope(Scope::ReviewsModerate)?;
+        p.require_scope(crate::api::REVIEWS_MODERATE)?;
         let mut tx = self.db.begin().await?;
         sql::review_get(&mut tx, id).await?.ok_or_else(review_not_found)?;
         sql::review_hidden_set(&mut tx, id, hidden.then_some(p.user_id.as_str())).await?;

@@ -1,11 +1,11 @@
 //! Categories (a tree) and brands: read by everyone, written by admins.
 
 use super::CatalogService;
+use crate::api::events::TaxonomyChanged;
 use crate::domain::{Slug, optional_text, required_text, slugify};
 use crate::dto::{BrandDto, BrandInput, CategoryDto, CategoryInput, CategoryRef};
-use crate::events::TaxonomyChanged;
 use crate::store::taxonomy::{self as sql, BrandRow, CategoryRow};
-use kernel::auth::{Principal, Scope};
+use kernel::auth::Principal;
 use kernel::id::new_id;
 use kernel::{Error, Result, Validation};
 use std::collections::HashMap;
@@ -147,7 +147,7 @@ impl CatalogService {
 
     /// Creates a category (`id` None) or replaces one.
     pub async fn category_save(&self, p: &Principal, id: Option<&str>, input: CategoryInput) -> Result<CategoryDto> {
-        p.require_scope(Scope::TaxonomyWrite)?;
+        p.require_scope(crate::api::TAXONOMY_WRITE)?;
         let mut v = Validation::default();
         let name = v.check(required_text("name", &input.name, 100));
         let description = v.check(optional_text("description", input.description.as_deref().unwrap_or(""), 2000));
@@ -200,7 +200,7 @@ impl CatalogService {
 
     /// Deletes an unused category (no products, no children).
     pub async fn category_delete(&self, p: &Principal, id: &str) -> Result<()> {
-        p.require_scope(Scope::TaxonomyWrite)?;
+        p.require_scope(crate::api::TAXONOMY_WRITE)?;
         let t = self.taxonomy().await?;
         let c = t.category(id).ok_or_else(|| Error::not_found("category_not_found", "No such category."))?;
         let mut tx = self.db.begin().await?;
@@ -228,7 +228,7 @@ impl CatalogService {
     }
 
     pub async fn brand_save(&self, p: &Principal, id: Option<&str>, input: BrandInput) -> Result<BrandDto> {
-        p.require_scope(Scope::TaxonomyWrite)?;
+        p.require_scope(crate::api::TAXONOMY_WRITE)?;
         let mut v = Validation::default();
         let name = v.check(required_text("name", &input.name, 100));
         let description = v.check(optional_text("description", input.description.as_deref().unwrap_or(""), 2000));
@@ -254,7 +254,7 @@ impl CatalogService {
     }
 
     pub async fn brand_delete(&self, p: &Principal, id: &str) -> Result<()> {
-        p.require_scope(Scope::TaxonomyWrite)?;
+        p.require_scope(crate::api::TAXONOMY_WRITE)?;
         let t = self.taxonomy().await?;
         let b = t.brand(id).ok_or_else(|| Error::not_found("brand_not_found", "No such brand."))?;
         let mut tx = self.db.begin().await?;

@@ -342,7 +342,7 @@ async fn bad_uploads_are_refused_and_nothing_is_stored() {
 #[tokio::test]
 async fn uploads_above_the_configured_size_are_413() {
     for backend in testkit::backends() {
-        let app = TestApp::spawn_with(&backend, |c| c.catalog.max_upload_bytes = 4096).await;
+        let app = TestApp::spawn_with(&backend, |c| c.set("catalog.max_upload_bytes", 4096)).await;
         let (s, pid) = product_with_seller(&app).await;
 
         let small = png(16, 16);

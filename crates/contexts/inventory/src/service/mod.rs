@@ -6,14 +6,14 @@ mod reserve;
 mod seed;
 mod settings;
 
-pub use reserve::{Reservation, ReserveLine};
 pub use seed::OpeningStock;
 
-use crate::events::{AvailabilityChanged, LowStock};
+use crate::api::StockAvailability;
+use crate::api::events::{AvailabilityChanged, LowStock};
 use crate::store::items::{self, AlertRow, Flag};
 use crate::store::levels;
-use catalog::{VariantInfo, VariantLookup};
-use kernel::auth::{Principal, Role, Scope};
+use catalog::api::{VariantInfo, VariantLookup};
+use kernel::auth::{Principal, Role};
 use kernel::id::new_id;
 use kernel::time::Timestamp;
 use kernel::{BoxFuture, Error, Result};
@@ -38,30 +38,6 @@ pub struct InventoryService {
     db: Db,
     catalog: Arc<dyn VariantLookup>,
     config: InventoryConfig,
-}
-
-/// Holding, releasing and selling stock: what the orders context calls during checkout.
-pub trait StockReservations: Send + Sync + 'static {
-    /// Holds every line or none (409 `out_of_stock` naming the short SKUs). Calling it again
-    /// with the same `reference` answers the reservation made the first time.
-    fn stock_reserve<'a>(
-        &'a self,
-        reference: &'a str,
-        lines: &'a [ReserveLine],
-        ttl: Option<Duration>,
-    ) -> BoxFuture<'a, Result<Reservation>>;
-    /// Gives the stock back; releasing twice is harmless.
-    fn stock_release<'a>(&'a self, id_or_reference: &'a str) -> BoxFuture<'a, Result<Reservation>>;
-    /// Turns the hold into a sale (on-hand goes down); committing twice is harmless.
-    fn stock_commit<'a>(&'a self, id_or_reference: &'a str) -> BoxFuture<'a, Result<Reservation>>;
-}
-
-/// What can be sold now, for the cart and the storefront.
-pub trait StockAvailability: Send + Sync + 'static {
-    /// Available units per SKU (upper-case); SKUs without stock are absent.
-    fn available<'a>(&'a self, skus: &'a [String]) -> BoxFuture<'a, Result<HashMap<String, i64>>>;
-    /// Every SKU with something to sell, for a full rebuild of the storefront's filter.
-    fn skus_in_stock(&self) -> BoxFuture<'_, Result<HashSet<String>>>;
 }
 
 impl InventoryService {
@@ -105,7 +81,7 @@ impl StockAvailability for InventoryService {
 
 /// Whose stock the caller may keep: `Some(seller)` for a seller, `None` for an admin (any).
 fn seller_scope(p: &Principal) -> Result<Option<&str>> {
-    p.require_scope(Scope::InventoryWrite)?;
+    p.require_scope(crate::api::INVENTORY_WRITE)?;
     match p.role {
         Role::Admin => Ok(None),
         Role::Seller => Ok(Some(&p.user_id)),

@@ -1,9 +1,10 @@
 //! Reserve, release, commit and the sweeper. A hold is one conditional update per
 //! (SKU, location); the set of lines is one transaction, so an order gets all of it or nothing.
 
-use super::{InventoryService, StockReservations, normalize_sku, refresh_item, rfc3339};
+use super::{InventoryService, normalize_sku, refresh_item, rfc3339};
+use crate::api::events::{ReservedLine, StockCommitted, StockReleased, StockReserved};
+use crate::api::{Reservation, ReserveLine, StockReservations};
 use crate::domain::{AdjustmentKind, allocate, positive_quantity};
-use crate::events::{ReservedLine, StockCommitted, StockReleased, StockReserved};
 use crate::store::history::{AdjustmentRow, adjustment_insert};
 use crate::store::levels;
 use crate::store::reservations::{self as sql, LineRow, ReservationRow};
@@ -13,22 +14,6 @@ use kernel::{BoxFuture, Error, ErrorKind, FieldError, Result};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use store::Tx;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReserveLine {
-    pub sku: String,
-    pub quantity: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reservation {
-    pub id: String,
-    pub reference: String,
-    /// `active`, `released`, `expired` or `committed`.
-    pub state: String,
-    pub expires_at: Timestamp,
-    pub lines: Vec<ReservedLine>,
-}
 
 /// The longest a reservation may hold stock.
 const MAX_TTL: Duration = Duration::from_secs(7 * 24 * 3600);

@@ -2,7 +2,7 @@
 //! database, checked after every step against a model and the invariants.
 
 use crate::common::{adjust, assert_invariants, location, product};
-use inventory::{ReserveLine, StockReservations};
+use inventory::api::{ReserveLine, StockReservations};
 use kernel::time::Timestamp;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

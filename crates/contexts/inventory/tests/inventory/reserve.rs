@@ -2,7 +2,7 @@
 //! only when needed, and released, committed or swept exactly once.
 
 use crate::common::{adjust, assert_invariants, location, product, totals};
-use inventory::{ReserveLine, StockReservations};
+use inventory::api::{ReserveLine, StockReservations};
 use kernel::time::Timestamp;
 use std::sync::Arc;
 use std::time::Duration;

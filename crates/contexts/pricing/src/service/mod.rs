@@ -6,12 +6,10 @@ mod promotions;
 mod quote;
 mod redeem;
 
-pub use quote::{CodeStatus, PriceRequest, Priced, Pricing, PromotionSummary};
-
 use crate::domain::{DiscountKind, Promotion, Scope};
 use crate::dto::PromotionDto;
 use crate::store::promotions::PromotionRow;
-use kernel::auth::{Principal, Role, Scope as AuthScope};
+use kernel::auth::{Principal, Role};
 use kernel::time::Timestamp;
 use kernel::{Error, Result};
 use store::Db;
@@ -33,7 +31,7 @@ impl PricingService {
 /// Whose promotions the caller may manage: `Some(seller)` for a seller (their own), `None` for
 /// an admin (every one, the platform-wide ones included).
 fn owner_scope(p: &Principal) -> Result<Option<&str>> {
-    p.require_scope(AuthScope::PromotionsWrite)?;
+    p.require_scope(crate::api::PROMOTIONS_WRITE)?;
     match p.role {
         Role::Admin => Ok(None),
         Role::Seller => Ok(Some(&p.user_id)),

@@ -2,69 +2,15 @@
 //! entered.
 
 use super::{PricingService, normalize_code, promotion_domain, valid_code};
-use crate::domain::{self, Basket, Ineligible, Line, Quote};
+use crate::api::{CodeStatus, PriceRequest, Priced, Pricing, PromotionSummary};
+use crate::domain::{self, Basket, Ineligible, Quote};
 use crate::store::promotions::{self as sql, PromotionRow};
 use crate::store::redemptions;
 use kernel::time::Timestamp;
 use kernel::{BoxFuture, Result};
-use std::collections::HashMap;
 
 /// At most this many codes are looked at per cart; the rest are answered `code_too_many`.
 pub const MAX_CODES: usize = 20;
-
-#[derive(Debug, Clone)]
-pub struct PriceRequest {
-    pub lines: Vec<Line>,
-    /// The shipping estimate, in minor units.
-    pub shipping: i64,
-    /// As the customer typed them; matched case-insensitively, duplicates ignored.
-    pub codes: Vec<String>,
-    /// `None` for a guest: per-customer limits are then checked when the order is placed.
-    pub customer_id: Option<String>,
-    pub now: Timestamp,
-}
-
-/// What became of one code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CodeStatus {
-    /// Normalised (trimmed, upper-case).
-    pub code: String,
-    pub promotion_id: Option<String>,
-    pub applied: bool,
-    /// Why not: (stable code, human message), e.g. ("code_unknown", "No such discount code.").
-    /// Amounts in messages are in minor units.
-    pub reason: Option<(String, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PromotionSummary {
-    pub id: String,
-    pub name: String,
-    pub code: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Priced {
-    pub quote: Quote,
-    /// One per distinct code entered, in the order entered.
-    pub codes: Vec<CodeStatus>,
-    /// The promotions the quote applied and those behind the codes entered, by id.
-    pub promotions: HashMap<String, PromotionSummary>,
-}
-
-/// Prices carts and counts the promotions orders used: what the cart and the orders call.
-pub trait Pricing: Send + Sync + 'static {
-    /// The best allowed discounts for a cart. Reads only: applying a code uses nothing up.
-    fn price<'a>(&'a self, request: &'a PriceRequest) -> BoxFuture<'a, Result<Priced>>;
-    /// Counts a use of each promotion an order got, all or none: 409 `code_exhausted` /
-    /// `code_customer_limit` when one is used up. Idempotent per (promotion, order).
-    fn promotions_redeem<'a>(
-        &'a self,
-        promotion_ids: &'a [String],
-        customer_id: Option<&'a str>,
-        order_id: &'a str,
-    ) -> BoxFuture<'a, Result<()>>;
-}
 
 impl Pricing for PricingService {
     fn price<'a>(&'a self, request: &'a PriceRequest) -> BoxFuture<'a, Result<Priced>> {

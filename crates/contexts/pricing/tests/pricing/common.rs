@@ -4,8 +4,8 @@
 
 use axum::http::StatusCode;
 use kernel::time::Timestamp;
+use pricing::api::{CodeStatus, PriceRequest, Priced, Pricing};
 use pricing::domain::Line;
-use pricing::{CodeStatus, PriceRequest, Priced, Pricing};
 use serde_json::Value;
 use testkit::TestApp;
 

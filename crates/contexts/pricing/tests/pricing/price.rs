@@ -144,7 +144,7 @@ async fn usage_limits_are_counted_when_orders_are_placed_all_or_none() {
 
         // A further order is refused as a whole: the spare promotion is not counted either.
         let err = redeem(&app, &[&spare, &twice], Some("usr_b"), "ord_3").await.expect_err("used up");
-        assert_eq!((err.status().as_u16(), err.code), (409, "code_exhausted"));
+        assert_eq!((err.status().as_u16(), err.code.as_ref()), (409, "code_exhausted"));
         assert_eq!((uses(twice.clone()).await, uses(spare.clone()).await), (json!(2), json!(0)));
         let redemptions: (i64,) =
             app.app.db.fetch_one("SELECT COUNT(*) FROM pricing_redemptions", vec![]).await.expect("count");

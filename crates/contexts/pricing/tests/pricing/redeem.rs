@@ -2,7 +2,7 @@
 
 use crate::common::create_id;
 use kernel::auth::Role;
-use pricing::Pricing;
+use pricing::api::Pricing;
 use serde_json::json;
 use testkit::TestApp;
 
@@ -13,7 +13,7 @@ async fn redeem_at_once(
     promotion: &str,
     orders: usize,
     customer: impl Fn(usize) -> Option<String>,
-) -> (usize, Vec<&'static str>) {
+) -> (usize, Vec<String>) {
     let tasks: Vec<_> = (0..orders)
         .map(|i| {
             let pricing = app.app.pricing.clone();
@@ -27,7 +27,7 @@ async fn redeem_at_once(
     for task in tasks {
         match task.await.expect("task") {
             Ok(()) => counted += 1,
-            Err(e) => refused.push(e.code),
+            Err(e) => refused.push(e.code.into_owned()),
         }
     }
     (counted, refused)

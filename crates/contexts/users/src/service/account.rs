@@ -5,7 +5,7 @@ use super::auth::collect3;
 use crate::domain::{Password, optional_text, required_text};
 use crate::dto::{AddressDto, AddressInput, PasswordChange, ProfileUpdate, UserDto};
 use crate::store::{self as sql, AddressRow};
-use kernel::auth::{Principal, Scope};
+use kernel::auth::Principal;
 use kernel::time::Timestamp;
 use kernel::{Error, Result, Validation};
 
@@ -18,7 +18,7 @@ fn not_found() -> Error {
 
 impl UsersService {
     pub async fn profile_get(&self, p: &Principal) -> Result<UserDto> {
-        p.require_scope(Scope::AccountRead)?;
+        p.require_scope(crate::api::ACCOUNT_READ)?;
         let row = sql::account_get(&self.db, &p.user_id)
             .await?
             .ok_or_else(|| Error::not_found("user_not_found", "No such user."))?;
@@ -26,7 +26,7 @@ impl UsersService {
     }
 
     pub async fn profile_update(&self, p: &Principal, input: ProfileUpdate) -> Result<UserDto> {
-        p.require_scope(Scope::AccountWrite)?;
+        p.require_scope(crate::api::ACCOUNT_WRITE)?;
         let name = input.name.as_deref().map(|n| optional_text("name", Some(n), 100)).transpose();
         let phone = input.phone.as_deref().map(|n| optional_text("phone", Some(n), 32)).transpose();
         let (name, phone, ()) = collect3(name, phone, Ok(()))?;
@@ -44,7 +44,7 @@ impl UsersService {
 
     /// Changes the password after checking the current one; every other session ends.
     pub async fn password_change(&self, p: &Principal, input: PasswordChange) -> Result<()> {
-        p.require_scope(Scope::AccountWrite)?;
+        p.require_scope(crate::api::ACCOUNT_WRITE)?;
         let session_id = p.require_session()?.to_owned();
         let new = Password::parse("new_password", &input.new_password)?;
         let account =
@@ -64,12 +64,12 @@ impl UsersService {
     }
 
     pub async fn address_list(&self, p: &Principal) -> Result<Vec<AddressDto>> {
-        p.require_scope(Scope::AccountRead)?;
+        p.require_scope(crate::api::ACCOUNT_READ)?;
         Ok(sql::address_list(&self.db, &p.user_id).await?.into_iter().map(Into::into).collect())
     }
 
     pub async fn address_create(&self, p: &Principal, input: AddressInput) -> Result<AddressDto> {
-        p.require_scope(Scope::AccountWrite)?;
+        p.require_scope(crate::api::ACCOUNT_WRITE)?;
         let mut row = address_parse(input)?;
         row.id = kernel::id::new_id("adr");
         let mut tx = self.db.begin().await?;
@@ -93,7 +93,7 @@ impl UsersService {
     }
 
     pub async fn address_update(&self, p: &Principal, id: &str, input: AddressInput) -> Result<AddressDto> {
-        p.require_scope(Scope::AccountWrite)?;
+        p.require_scope(crate::api::ACCOUNT_WRITE)?;
         let mut row = address_parse(input)?;
         let mut tx = self.db.begin().await?;
         let current = sql::address_get(&mut tx, &p.user_id, id).await?.ok_or_else(not_found)?;
@@ -111,7 +111,7 @@ impl UsersService {
     }
 
     pub async fn address_delete(&self, p: &Principal, id: &str) -> Result<()> {
-        p.require_scope(Scope::AccountWrite)?;
+        p.require_scope(crate::api::ACCOUNT_WRITE)?;
         let mut tx = self.db.begin().await?;
         let current = sql::address_get(&mut tx, &p.user_id, id).await?.ok_or_else(not_found)?;
         sql::address_delete(&mut tx, &p.user_id, id).await?;

@@ -1,10 +1,10 @@
 //! Administering accounts: search, change a role, disable and enable.
 
 use super::UsersService;
+use crate::api::events::{UserAccessChanged, UserRoleChanged};
 use crate::dto::{UserDto, UserQuery};
-use crate::events::{UserAccessChanged, UserRoleChanged};
 use crate::store as sql;
-use kernel::auth::{Principal, Role, Scope};
+use kernel::auth::{Principal, Role};
 use kernel::page::{Page, PageParams};
 use kernel::time::Timestamp;
 use kernel::{Error, Result};
@@ -24,7 +24,7 @@ fn not_self(p: &Principal, user_id: &str) -> Result<()> {
 
 impl UsersService {
     pub async fn user_list(&self, p: &Principal, query: UserQuery) -> Result<Page<UserDto>> {
-        p.require_scope(Scope::UsersRead)?;
+        p.require_scope(crate::api::USERS_READ)?;
         let page = PageParams { limit: query.limit, cursor: query.cursor }.validate()?;
         let text = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
         if text.is_some_and(|t| t.chars().count() > 100) {
@@ -36,12 +36,12 @@ impl UsersService {
     }
 
     pub async fn user_get(&self, p: &Principal, user_id: &str) -> Result<UserDto> {
-        p.require_scope(Scope::UsersRead)?;
+        p.require_scope(crate::api::USERS_READ)?;
         Ok(sql::account_get(&self.db, user_id).await?.ok_or_else(not_found)?.into())
     }
 
     pub async fn user_role_set(&self, p: &Principal, user_id: &str, role: Role) -> Result<UserDto> {
-        p.require_scope(Scope::UsersWrite)?;
+        p.require_scope(crate::api::USERS_WRITE)?;
         not_self(p, user_id)?;
         let mut tx = self.db.begin().await?;
         let account = sql::account_by_id(&mut tx, user_id).await?.ok_or_else(not_found)?;
@@ -49,8 +49,8 @@ impl UsersService {
             sql::account_role_set(&mut tx, user_id, role.as_str()).await?;
             let event = UserRoleChanged {
                 user_id: user_id.into(),
-                from: account.role,
-                to: role.as_str(),
+                from: Role::parse(&account.role).unwrap_or(Role::Customer),
+                to: role,
                 by: p.user_id.clone(),
             };
             outbox::emit(&mut tx, &event).await?;
@@ -64,7 +64,7 @@ impl UsersService {
     /// Disables or re-enables an account. Disabling ends every session and stops its API keys
     /// at once, because each request checks the account.
     pub async fn user_access_set(&self, p: &Principal, user_id: &str, disabled: bool) -> Result<UserDto> {
-        p.require_scope(Scope::UsersWrite)?;
+        p.require_scope(crate::api::USERS_WRITE)?;
         not_self(p, user_id)?;
         let mut tx = self.db.begin().await?;
         let account = sql::account_by_id(&mut tx, user_id).await?.ok_or_else(not_found)?;

@@ -5,7 +5,7 @@ use crate::credentials;
 use crate::domain::required_text;
 use crate::dto::{ApiKeyCreate, ApiKeyCreated, ApiKeyDto};
 use crate::store::{self as sql, ApiKeyRow};
-use kernel::auth::{Principal, Scope};
+use kernel::auth::Principal;
 use kernel::time::Timestamp;
 use kernel::{Error, Result, Validation};
 
@@ -15,15 +15,20 @@ impl UsersService {
     /// Creates a key. Only a login session may (a key cannot mint keys), and only with scopes
     /// the caller's role may hold.
     pub async fn api_key_create(&self, p: &Principal, input: ApiKeyCreate) -> Result<ApiKeyCreated> {
-        p.require_scope(Scope::AccountWrite)?;
+        p.require_scope(crate::api::ACCOUNT_WRITE)?;
         p.require_session()?;
         let mut v = Validation::default();
         let name = v.check(required_text("name", &input.name, 100));
-        let mut scopes = input.scopes;
-        scopes.sort_by_key(|s| s.as_str());
-        scopes.dedup();
-        if scopes.is_empty() {
+        let mut names = input.scopes;
+        names.sort();
+        names.dedup();
+        if names.is_empty() {
             v.push("scopes", "must name at least one scope");
+        }
+        let known = self.scopes.get().map_or(&[][..], Vec::as_slice);
+        let scopes: Vec<_> = names.iter().filter_map(|n| known.iter().find(|s| s.as_str() == n)).collect();
+        if scopes.len() < names.len() {
+            v.push("scopes", "names a scope that does not exist");
         }
         if scopes.iter().any(|s| !p.role.at_least(s.min_role())) {
             v.push("scopes", "includes a scope your role cannot hold");
@@ -55,12 +60,12 @@ impl UsersService {
     }
 
     pub async fn api_key_list(&self, p: &Principal) -> Result<Vec<ApiKeyDto>> {
-        p.require_scope(Scope::AccountRead)?;
+        p.require_scope(crate::api::ACCOUNT_READ)?;
         Ok(sql::api_key_list(&self.db, &p.user_id).await?.into_iter().map(Into::into).collect())
     }
 
     pub async fn api_key_revoke(&self, p: &Principal, id: &str) -> Result<()> {
-        p.require_scope(Scope::AccountWrite)?;
+        p.require_scope(crate::api::ACCOUNT_WRITE)?;
         let mut tx = self.db.begin().await?;
         if !sql::api_key_revoke(&mut tx, &p.user_id, id).await? {
             return Err(Error::not_found("api_key_not_found", "No such API key."));

@@ -1,12 +1,12 @@
 //! Registration, login, token refresh, logout, and checking credentials on every request.
 
 use super::UsersService;
+use crate::api::events::UserRegistered;
 use crate::credentials::{self, PasswordHashing};
 use crate::domain::{Email, Password, optional_text};
 use crate::dto::{AuthResponse, LoginRequest, RegisterRequest, TokenPair, UserDto};
-use crate::events::UserRegistered;
 use crate::store::{self as sql, NewAccount};
-use kernel::auth::{AuthMethod, Credentials, Principal, Role, Scope};
+use kernel::auth::{AuthMethod, Credentials, Principal, Role};
 use kernel::time::Timestamp;
 use kernel::{Error, Result};
 use store::{Tx, outbox};
@@ -61,7 +61,7 @@ impl UsersService {
             }
             other => other?,
         }
-        outbox::emit(&mut tx, &UserRegistered { user_id: id.clone(), role: role.as_str() }).await?;
+        outbox::emit(&mut tx, &UserRegistered { user_id: id.clone(), role }).await?;
         let row = sql::account_by_id(&mut tx, &id).await?.ok_or_else(|| Error::internal("account vanished"))?;
         tx.commit().await?;
         Ok(row.into())
@@ -194,7 +194,7 @@ impl UsersService {
             role: Role::parse(&row.role).ok_or_else(|| Error::internal("unknown role in database"))?,
             method: AuthMethod::ApiKey {
                 key_id: key_id.to_owned(),
-                scopes: row.scopes.split(' ').filter_map(Scope::parse).collect(),
+                scopes: row.scopes.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
             },
         })
     }

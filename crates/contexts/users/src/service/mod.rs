@@ -9,6 +9,8 @@ mod sellers;
 
 use crate::credentials::{AccessTokens, PasswordHashing};
 use crate::throttle::LoginThrottle;
+use kernel::auth::Scope;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use store::Db;
 
@@ -41,6 +43,8 @@ pub struct UsersService {
     access: AccessTokens,
     refresh_ttl: Duration,
     throttle: LoginThrottle,
+    /// Every scope the application's contexts check: what an API key may be given.
+    scopes: Arc<OnceLock<Vec<Scope>>>,
 }
 
 impl UsersService {
@@ -50,8 +54,14 @@ impl UsersService {
             access: AccessTokens::new(&config.jwt_secret, config.access_ttl),
             refresh_ttl: config.refresh_ttl,
             throttle: LoginThrottle::default(),
+            scopes: Arc::default(),
             db,
         }
+    }
+
+    /// Names the scopes API keys may hold, once the application has gathered every context's.
+    pub fn scopes_known(&self, scopes: Vec<Scope>) {
+        let _ = self.scopes.set(scopes);
     }
 
     pub fn db(&self) -> &Db {

@@ -1,11 +1,11 @@
 //! Becoming a seller: a customer applies with a store profile; an admin decides.
 
 use super::UsersService;
+use crate::api::events::{SellerStatusChanged, UserRoleChanged};
 use crate::domain::{Email, SellerStatus, optional_text, required_text};
 use crate::dto::{SellerApplication, SellerProfileDto, SellerQuery};
-use crate::events::{SellerStatusChanged, UserRoleChanged};
 use crate::store::{self as sql, SellerRow};
-use kernel::auth::{Principal, Role, Scope};
+use kernel::auth::{Principal, Role};
 use kernel::page::{Page, PageParams};
 use kernel::time::Timestamp;
 use kernel::{Error, Result, Validation};
@@ -17,7 +17,7 @@ fn not_found() -> Error {
 
 impl UsersService {
     pub async fn seller_apply(&self, p: &Principal, input: SellerApplication) -> Result<SellerProfileDto> {
-        p.require_scope(Scope::AccountWrite)?;
+        p.require_scope(crate::api::ACCOUNT_WRITE)?;
         let mut v = Validation::default();
         let store_name = v.check(required_text("store_name", &input.store_name, 80));
         let description = v.check(required_text("description", &input.description, 2000));
@@ -47,7 +47,7 @@ impl UsersService {
         sql::seller_upsert(&mut tx, &row).await?;
         outbox::emit(
             &mut tx,
-            &SellerStatusChanged { user_id: p.user_id.clone(), status: "pending", by: p.user_id.clone() },
+            &SellerStatusChanged { user_id: p.user_id.clone(), status: "pending".into(), by: p.user_id.clone() },
         )
         .await?;
         let saved = sql::seller_get(&mut tx, &p.user_id).await?.ok_or_else(|| Error::internal("profile vanished"))?;
@@ -56,7 +56,7 @@ impl UsersService {
     }
 
     pub async fn seller_profile_get(&self, p: &Principal) -> Result<SellerProfileDto> {
-        p.require_scope(Scope::AccountRead)?;
+        p.require_scope(crate::api::ACCOUNT_READ)?;
         let mut tx = self.db.begin().await?;
         let row = sql::seller_get(&mut tx, &p.user_id).await?.ok_or_else(not_found)?;
         tx.commit().await?;
@@ -64,7 +64,7 @@ impl UsersService {
     }
 
     pub async fn seller_list(&self, p: &Principal, query: SellerQuery) -> Result<Page<SellerProfileDto>> {
-        p.require_scope(Scope::UsersRead)?;
+        p.require_scope(crate::api::USERS_READ)?;
         let page = PageParams { limit: query.limit, cursor: query.cursor }.validate()?;
         let status = match query.status.as_deref() {
             None => None,
@@ -80,12 +80,12 @@ impl UsersService {
 
     /// Approves an application; the applicant becomes a seller (an admin stays an admin).
     pub async fn seller_approve(&self, p: &Principal, user_id: &str) -> Result<SellerProfileDto> {
-        p.require_scope(Scope::UsersWrite)?;
+        p.require_scope(crate::api::USERS_WRITE)?;
         self.seller_decide(&p.user_id, user_id, SellerStatus::Approved).await
     }
 
     pub async fn seller_reject(&self, p: &Principal, user_id: &str) -> Result<SellerProfileDto> {
-        p.require_scope(Scope::UsersWrite)?;
+        p.require_scope(crate::api::USERS_WRITE)?;
         self.seller_decide(&p.user_id, user_id, SellerStatus::Rejected).await
     }
 
@@ -97,12 +97,13 @@ impl UsersService {
             sql::seller_decide(&mut tx, user_id, status.as_str(), by).await?;
             outbox::emit(
                 &mut tx,
-                &SellerStatusChanged { user_id: user_id.into(), status: status.as_str(), by: by.into() },
+                &SellerStatusChanged { user_id: user_id.into(), status: status.as_str().into(), by: by.into() },
             )
             .await?;
         }
         let account = sql::account_by_id(&mut tx, user_id).await?.ok_or_else(not_found)?;
-        let new_role = match (status, Role::parse(&account.role)) {
+        let old_role = Role::parse(&account.role);
+        let new_role = match (status, old_role) {
             (SellerStatus::Approved, Some(Role::Customer)) => Some(Role::Seller),
             (SellerStatus::Rejected, Some(Role::Seller)) => Some(Role::Customer),
             _ => None,
@@ -111,7 +112,12 @@ impl UsersService {
             sql::account_role_set(&mut tx, user_id, role.as_str()).await?;
             outbox::emit(
                 &mut tx,
-                &UserRoleChanged { user_id: user_id.into(), from: account.role, to: role.as_str(), by: by.into() },
+                &UserRoleChanged {
+                    user_id: user_id.into(),
+                    from: old_role.unwrap_or(Role::Customer),
+                    to: role,
+                    by: by.into(),
+                },
             )
             .await?;
         }

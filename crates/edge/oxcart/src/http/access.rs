@@ -36,7 +36,7 @@ pub struct AccessTable(Arc<HashMap<String, HashMap<Method, Access>>>);
 impl AccessTable {
     /// Reads the table from the document. An unknown scope name is a programming error that
     /// must stop start-up, not silently grant access.
-    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> anyhow::Result<Self> {
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi, known: &[Scope]) -> anyhow::Result<Self> {
         let doc = serde_json::to_value(doc)?;
         let mut table: HashMap<String, HashMap<Method, Access>> = HashMap::new();
         let paths = doc["paths"].as_object().map(|p| p.iter()).into_iter().flatten();
@@ -53,7 +53,10 @@ impl AccessTable {
                             .flatten()
                             .map(|s| {
                                 let name = s.as_str().unwrap_or_default();
-                                Scope::parse(name)
+                                known
+                                    .iter()
+                                    .find(|s| s.as_str() == name)
+                                    .copied()
                                     .ok_or_else(|| anyhow::anyhow!("{method} {path}: unknown scope `{name}`"))
                             })
                             .collect::<anyhow::Result<Vec<_>>>()?;

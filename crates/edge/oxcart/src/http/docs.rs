@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
+use kernel::error::ErrorCode;
 use std::fmt::Write;
 use utoipa::OpenApi;
 use utoipa::openapi::path::Operation;
@@ -29,7 +30,7 @@ pub async fn openapi_json(State(s): State<OpsState>) -> Json<utoipa::openapi::Op
 }
 
 pub async fn reference_page(State(s): State<OpsState>) -> Response {
-    let mut response = Html(render(&s.openapi)).into_response();
+    let mut response = Html(render(&s.openapi, &s.errors)).into_response();
     response.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"),
@@ -41,7 +42,7 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-fn render(doc: &utoipa::openapi::OpenApi) -> String {
+fn render(doc: &utoipa::openapi::OpenApi, errors: &[ErrorCode]) -> String {
     let mut out = String::with_capacity(64 * 1024);
     out.push_str(concat!(
         "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width,initial-scale=1'>",
@@ -83,16 +84,15 @@ fn render(doc: &utoipa::openapi::OpenApi) -> String {
             }
         }
     }
-    out.push_str("<h2 id=problems>Problem codes</h2><table>");
-    for (code, meaning) in kernel::error::PROBLEMS
-        .iter()
-        .chain(users::PROBLEMS)
-        .chain(catalog::PROBLEMS)
-        .chain(inventory::PROBLEMS)
-        .chain(pricing::PROBLEMS)
-        .chain(cart::PROBLEMS)
-    {
-        let _ = write!(out, "<tr id='problem-{0}'><td><code>{0}</code></td><td>{1}</td></tr>", esc(code), esc(meaning));
+    out.push_str("<h2 id=problems>Problem codes</h2><table><tr><th>code</th><th>status</th><th>meaning</th></tr>");
+    for e in errors {
+        let _ = write!(
+            out,
+            "<tr id='problem-{0}'><td><code>{0}</code></td><td>{1}</td><td>{2}</td></tr>",
+            esc(e.code),
+            e.kind.status().as_u16(),
+            esc(e.meaning)
+        );
     }
     out.push_str("</table></body></html>");
     out

@@ -31,7 +31,9 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application as one router, with its OpenAPI document.
 pub fn router(app: &App) -> Router {
     let (api, openapi) = api(app);
-    let access = access::AccessTable::from_openapi(&openapi).expect("the API document names only known scopes");
+    let scopes: Vec<_> = app.modules.iter().flat_map(|m| m.scopes).copied().collect();
+    let access =
+        access::AccessTable::from_openapi(&openapi, &scopes).expect("the API document names only known scopes");
     let api = api.route_layer(axum::middleware::from_fn_with_state(access, access::enforce));
     let openapi = Arc::new(openapi);
     let timeout = Duration::from_secs(app.config.server.request_timeout_secs);
@@ -41,7 +43,7 @@ pub fn router(app: &App) -> Router {
         .route("/docs", get(docs::reference_page))
         .route("/health/live", get(ops::live))
         .route("/health/ready", get(ops::ready))
-        .with_state(ops::OpsState { db: app.db.clone(), openapi });
+        .with_state(ops::OpsState { db: app.db.clone(), openapi, errors: Arc::new(app.error_codes()) });
     // Installed before the first request is counted, whichever listener serves `/metrics`.
     ops::recorder();
     let media = Router::new().route("/media/{*key}", get(catalog::media_get)).with_state(app.catalog.clone());
@@ -87,13 +89,7 @@ pub fn metrics_router() -> Router {
 pub fn api(app: &App) -> (Router, utoipa::openapi::OpenApi) {
     // Merged before nesting: merging joins the operations of a path two contexts share
     // (`GET /products` is search's, `POST /products` catalog's), where nesting would keep one.
-    let contexts = OpenApiRouter::new()
-        .merge(users::router(app.users.clone()))
-        .merge(catalog::router(app.catalog.clone()))
-        .merge(search::router(app.search.clone()))
-        .merge(inventory::router(app.inventory.clone()))
-        .merge(cart::router(app.cart.clone()))
-        .merge(pricing::router(app.pricing.clone()));
+    let contexts = app.modules.iter().fold(OpenApiRouter::new(), |all, m| all.merge(m.routes.clone()));
     let (router, mut openapi) =
         OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", contexts).split_for_parts();
     let components = openapi.components.get_or_insert_with(Default::default);
@@ -102,8 +98,26 @@ pub fn api(app: &App) -> (Router, utoipa::openapi::OpenApi) {
         SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
     );
     components.add_security_scheme("api_key", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))));
-    errors_doc::document_errors(&mut openapi);
+    components.schemas.insert("Scope".into(), scope_schema(app).into());
+    errors_doc::document_errors(&mut openapi, &app.modules);
     (router, openapi)
+}
+
+/// API-key scopes as the document shows them: every scope a context declared, with its meaning.
+fn scope_schema(app: &App) -> utoipa::openapi::Object {
+    let scopes: Vec<_> = app.modules.iter().flat_map(|m| m.scopes).collect();
+    let description: Vec<String> = scopes
+        .iter()
+        .map(|s| format!("- `{}` ({} and up): {}", s.as_str(), s.min_role().as_str(), s.meaning()))
+        .collect();
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(scopes.iter().map(|s| s.as_str())))
+        .description(Some(format!(
+            "What an API key may do; a session holds every scope its role may.\n\n{}",
+            description.join("\n")
+        )))
+        .build()
 }
 
 fn cors(origins: &[String]) -> Option<CorsLayer> {

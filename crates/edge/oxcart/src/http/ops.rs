@@ -15,6 +15,8 @@ use store::Db;
 pub struct OpsState {
     pub db: Db,
     pub openapi: Arc<utoipa::openapi::OpenApi>,
+    /// Every error code, for the reference page.
+    pub errors: Arc<Vec<kernel::error::ErrorCode>>,
 }
 
 /// The process-wide metrics recorder, installed on first use.

@@ -42,6 +42,33 @@ fn invalid_configuration_is_one_line_naming_the_key() {
     assert!(String::from_utf8_lossy(&typo.stderr).contains("bnid"));
 }
 
+/// A context's own section is checked by the context, and a section no context claims is
+/// refused, both as one line naming the key.
+#[test]
+fn invalid_context_section_is_one_line_naming_the_key() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = oxcart()
+        .current_dir(dir.path())
+        .env("OXCART_CART__MAX_LINES", "0")
+        .args(["migrate", "--data-dir", "d"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("cart.max_lines: must be between 1 and 1000"), "{err}");
+
+    std::fs::write(dir.path().join("oxcart.toml"), "[catalog]\ncurency = \"EUR\"\n").expect("write");
+    let typo = oxcart().current_dir(dir.path()).args(["migrate", "--data-dir", "d"]).output().expect("runs");
+    assert_eq!(typo.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(err.contains("catalog") && err.contains("curency"), "{err}");
+    std::fs::write(dir.path().join("oxcart.toml"), "[sever]\nbind = \"x\"\n").expect("write");
+    let section = oxcart().current_dir(dir.path()).args(["migrate", "--data-dir", "d"]).output().expect("runs");
+    assert_eq!(section.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&section.stderr).contains("sever: no such section"));
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }

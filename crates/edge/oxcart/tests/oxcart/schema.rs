@@ -54,15 +54,15 @@ async fn pg_schema(db: &Db) -> (Columns, BTreeSet<String>) {
 
 #[tokio::test]
 async fn both_backends_get_the_same_schema() {
-    let migrations = oxcart::app::migrations();
     let Some(pg) = testkit::backends().into_iter().find(|b| matches!(b, TestBackend::Postgres(_))) else {
         eprintln!("skipped: set OXCART_TEST_DATABASE_URL to compare with PostgreSQL");
         return;
     };
-    let lite = TestBackend::Sqlite.fresh(&migrations).await;
-    let post = pg.fresh(&migrations).await;
-    let (lite_cols, lite_idx) = sqlite_schema(&lite.db).await;
-    let (pg_cols, pg_idx) = pg_schema(&post.db).await;
+    // Each database migrated as the application migrates it, from its contexts' modules.
+    let lite = testkit::TestApp::spawn(&TestBackend::Sqlite).await;
+    let post = testkit::TestApp::spawn(&pg).await;
+    let (lite_cols, lite_idx) = sqlite_schema(&lite.app.db).await;
+    let (pg_cols, pg_idx) = pg_schema(&post.app.db).await;
     assert!(!lite_cols.is_empty());
     // SQLite does not record NOT NULL on a TEXT PRIMARY KEY; compare names and types first.
     let shape = |c: &Columns| c.iter().map(|(t, n, ty, _)| (t.clone(), n.clone(), ty.clone())).collect::<BTreeSet<_>>();
@@ -83,9 +83,10 @@ async fn both_backends_get_the_same_schema() {
     assert_eq!(lite_idx, pg_idx);
 
     // Migrating again changes nothing, and an edited migration is refused.
-    assert_eq!(store::migrate::run(&post.db, &migrations).await.expect("idempotent"), 0);
+    let migrations = post.app.migrations();
+    assert_eq!(store::migrate::run(&post.app.db, &migrations).await.expect("idempotent"), 0);
     let mut edited = migrations.clone();
     edited[0].sql = "CREATE TABLE sneaky (id TEXT)";
-    let err = store::migrate::run(&lite.db, &edited).await.expect_err("edited migration refused");
+    let err = store::migrate::run(&lite.app.db, &edited).await.expect_err("edited migration refused");
     assert!(err.to_string().contains("changed after it was applied"), "{err}");
 }

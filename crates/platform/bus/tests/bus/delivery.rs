@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use store::{Db, Tx, args, outbox};
 use testdb::{TestBackend, TestDb};
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, serde::Deserialize)]
 struct ThingMade {
     id: String,
 }

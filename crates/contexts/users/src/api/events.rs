@@ -1,13 +1,14 @@
 //! Events the users context publishes. Payloads carry ids and roles, never e-mail addresses or
 //! other personal data, so that consumers and brokers hold none.
 
+use kernel::auth::Role;
 use kernel::event::Event;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserRegistered {
     pub user_id: String,
-    pub role: &'static str,
+    pub role: Role,
 }
 
 impl Event for UserRegistered {
@@ -17,11 +18,11 @@ impl Event for UserRegistered {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserRoleChanged {
     pub user_id: String,
-    pub from: String,
-    pub to: &'static str,
+    pub from: Role,
+    pub to: Role,
     pub by: String,
 }
 
@@ -32,7 +33,7 @@ impl Event for UserRoleChanged {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserAccessChanged {
     pub user_id: String,
     pub disabled: bool,
@@ -46,10 +47,11 @@ impl Event for UserAccessChanged {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SellerStatusChanged {
     pub user_id: String,
-    pub status: &'static str,
+    /// `pending`, `approved`, `rejected` or `suspended`.
+    pub status: String,
     pub by: String,
 }
 
