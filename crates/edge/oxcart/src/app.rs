@@ -11,6 +11,7 @@ use catalog::CatalogService;
 use inventory::InventoryService;
 use media::LocalStore;
 use module::{Module, SettingsError};
+use payments::PaymentsService;
 use pricing::PricingService;
 use search::{SearchIndex, SearchService};
 use std::path::Path;
@@ -19,7 +20,8 @@ use store::{Db, DbOptions, Migration};
 use users::UsersService;
 
 /// The platform's own tables, which come before any context's.
-const PLATFORM_MIGRATIONS: [&[Migration]; 2] = [store::outbox::MIGRATIONS, bus::MIGRATIONS];
+const PLATFORM_MIGRATIONS: [&[Migration]; 3] =
+    [store::outbox::MIGRATIONS, store::idempotency::MIGRATIONS, bus::MIGRATIONS];
 
 pub struct App {
     pub config: Config,
@@ -33,6 +35,7 @@ pub struct App {
     pub inventory: Arc<InventoryService>,
     pub pricing: Arc<PricingService>,
     pub cart: Arc<CartService>,
+    pub payments: Arc<PaymentsService>,
     /// True when the search index was created empty on this start and must be built.
     pub search_fresh: bool,
 }
@@ -76,7 +79,9 @@ impl App {
             pricing: pricing.clone(),
             estimates: Arc::new(NoEstimates),
         };
-        let (cart, cart_module) = cart::module(cart_deps, &catalog.config().currency, &section("cart"))?;
+        let currency = catalog.config().currency.clone();
+        let (cart, cart_module) = cart::module(cart_deps, &currency, &section("cart"))?;
+        let (payments, payments_module) = payments::module(db.clone(), &currency, &section("payments"))?;
         let modules = vec![
             users_module,
             catalog_module,
@@ -84,6 +89,7 @@ impl App {
             inventory_module,
             pricing_module,
             cart_module,
+            payments_module,
         ];
 
         if let Some(unknown) = config.sections.keys().find(|k| !modules.iter().any(|m| m.section == k.as_str())) {
@@ -97,7 +103,7 @@ impl App {
             bus.subscribe(handler.clone());
         }
         users.scopes_known(modules.iter().flat_map(|m| m.scopes).copied().collect());
-        Ok(Self { config, db, bus, modules, users, catalog, search, inventory, pricing, cart, search_fresh })
+        Ok(Self { config, db, bus, modules, users, catalog, search, inventory, pricing, cart, payments, search_fresh })
     }
 
     /// Every migration: the platform's, then each context's in the order they were built.

@@ -38,6 +38,8 @@ pub struct ServerConfig {
     pub max_connections: usize,
     /// Where Prometheus `/metrics` is served, apart from the shop's own address; "": nowhere.
     pub metrics_bind: String,
+    /// How long the first answer to an `Idempotency-Key` is kept for replays.
+    pub idempotency_ttl_hours: u64,
     /// Exact origins allowed to call the API from a browser, e.g. `https://shop.example.com`.
     pub cors_origins: Vec<String>,
 }
@@ -82,6 +84,7 @@ impl Default for ServerConfig {
             body_read_timeout_secs: 10,
             max_connections: 4096,
             metrics_bind: "127.0.0.1:9464".into(),
+            idempotency_ttl_hours: 24,
             cors_origins: Vec::new(),
         }
     }
@@ -153,6 +156,9 @@ impl Config {
             if secs == 0 {
                 return bad(key, "must be at least 1");
             }
+        }
+        if !(1..=720).contains(&self.server.idempotency_ttl_hours) {
+            return bad("server.idempotency_ttl_hours", "must be between 1 and 720 (30 days)");
         }
         if self.server.max_connections == 0 {
             return bad("server.max_connections", "must be at least 1");

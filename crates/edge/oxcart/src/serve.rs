@@ -39,6 +39,7 @@ pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()
         .modules
         .iter()
         .flat_map(|m| m.sweepers.iter().cloned())
+        .chain([crate::http::idempotency::sweeper(app.db.clone())])
         .map(|s| tokio::spawn(crate::sweep::run(s, stop_rx.clone())))
         .collect();
 

@@ -352,6 +352,22 @@ pub const PLATFORM_ERRORS: &[ErrorCode] = &[
     ),
     ErrorCode::new("not_ready", ErrorKind::Unavailable, "The server cannot reach its database."),
     ErrorCode::new("internal", ErrorKind::Internal, "An unexpected error; the server logged it with the request id."),
+    ErrorCode::new("idempotency_key_missing", ErrorKind::BadRequest, "This route needs an `Idempotency-Key` header."),
+    ErrorCode::new(
+        "idempotency_key_invalid",
+        ErrorKind::BadRequest,
+        "`Idempotency-Key` must be 1-255 visible characters.",
+    ),
+    ErrorCode::new(
+        "idempotency_key_reused",
+        ErrorKind::Invalid,
+        "The `Idempotency-Key` was used before for a different request; a new request needs a new key.",
+    ),
+    ErrorCode::new(
+        "idempotency_in_flight",
+        ErrorKind::Conflict,
+        "A request with this `Idempotency-Key` is still being served; retry when it is done.",
+    ),
     ErrorCode::new(
         "upstream_error",
         ErrorKind::Internal,

@@ -9,6 +9,7 @@
 pub mod bulk;
 mod db;
 mod error;
+pub mod idempotency;
 pub mod migrate;
 pub mod outbox;
 

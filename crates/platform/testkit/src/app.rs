@@ -93,6 +93,29 @@ impl TestApp {
         self.send(request.expect("valid request")).await
     }
 
+    /// [`TestApp::call`] with extra headers (`Idempotency-Key`…).
+    pub async fn call_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut builder = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let request = match body {
+            Some(b) => builder.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
+            None => builder.body(Body::empty()),
+        };
+        self.send(request.expect("valid request")).await
+    }
+
     /// What `/metrics` on the operators' listener shows.
     pub async fn metrics(&self) -> String {
         let request = Request::get("/metrics").body(Body::empty()).expect("valid request");

@@ -3,6 +3,7 @@
 mod access;
 mod docs;
 mod errors_doc;
+pub mod idempotency;
 pub mod listener;
 mod middleware;
 mod ops;
@@ -34,7 +35,12 @@ pub fn router(app: &App) -> Router {
     let scopes: Vec<_> = app.modules.iter().flat_map(|m| m.scopes).copied().collect();
     let access =
         access::AccessTable::from_openapi(&openapi, &scopes).expect("the API document names only known scopes");
-    let api = api.route_layer(axum::middleware::from_fn_with_state(access, access::enforce));
+    let ttl = Duration::from_secs(app.config.server.idempotency_ttl_hours * 3600);
+    let idempotency = idempotency::Idempotency::from_openapi(&openapi, app.db.clone(), ttl);
+    // The access layer runs first (outermost), so keys are scoped to the authenticated caller.
+    let api = api
+        .route_layer(axum::middleware::from_fn_with_state(idempotency, idempotency::enforce))
+        .route_layer(axum::middleware::from_fn_with_state(access, access::enforce));
     let openapi = Arc::new(openapi);
     let timeout = Duration::from_secs(app.config.server.request_timeout_secs);
 

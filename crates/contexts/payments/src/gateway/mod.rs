@@ -1,0 +1,59 @@
+//! The provider behind payments: a trait every adapter speaks (the built-in sandbox now,
+//! Stripe and PayPal next), in the provider's terms of intents, captures and refunds.
+
+mod sandbox;
+
+pub use sandbox::Sandbox;
+
+use kernel::BoxFuture;
+
+/// What the provider decided about an authorization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The money is held; `provider_ref` names it at the provider from now on.
+    Authorized { provider_ref: String },
+    /// The customer must act first (a challenge page): `next_action` tells the client what.
+    RequiresAction { provider_ref: String, next_action: serde_json::Value },
+    /// Refused for good: our stable code (`card_declined`, `insufficient_funds`…).
+    Declined { code: &'static str, message: String },
+}
+
+/// A call that did not get a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GatewayError {
+    /// The provider could not answer now (timeout, 5xx, rate limit): asking again with the
+    /// same idempotency key is safe.
+    Transient(String),
+    /// The provider refused the call itself (a capture of a voided intent…): our code.
+    Refused { code: &'static str, message: String },
+}
+
+/// One authorization as the provider is asked for it.
+#[derive(Debug, Clone)]
+pub struct AuthorizeCall<'a> {
+    pub amount: i64,
+    pub currency: &'a str,
+    /// The payment-method token the provider's client side made.
+    pub token: &'a str,
+    /// Sent as the provider's idempotency key: the same key never charges twice.
+    pub key: &'a str,
+}
+
+pub type GatewayResult<T> = Result<T, GatewayError>;
+
+pub trait Gateway: Send + Sync + 'static {
+    /// The provider's name, stored with each payment (`sandbox`, `stripe`).
+    fn name(&self) -> &'static str;
+    /// Whether `token` is one of this provider's payment-method tokens.
+    fn accepts(&self, token: &str) -> bool;
+    fn authorize<'a>(&'a self, call: AuthorizeCall<'a>) -> BoxFuture<'a, GatewayResult<Outcome>>;
+    /// After the customer's action: the provider's decision now.
+    fn confirm<'a>(&'a self, provider_ref: &'a str) -> BoxFuture<'a, GatewayResult<Outcome>>;
+    /// What the provider knows of the authorization asked with `key`, when our record of its
+    /// answer was lost; `None` when it never saw the call.
+    fn lookup<'a>(&'a self, call: AuthorizeCall<'a>) -> BoxFuture<'a, GatewayResult<Option<Outcome>>>;
+    fn capture<'a>(&'a self, provider_ref: &'a str, amount: i64, key: &'a str) -> BoxFuture<'a, GatewayResult<()>>;
+    fn cancel<'a>(&'a self, provider_ref: &'a str, key: &'a str) -> BoxFuture<'a, GatewayResult<()>>;
+    /// Returns the provider's reference of the refund.
+    fn refund<'a>(&'a self, provider_ref: &'a str, amount: i64, key: &'a str) -> BoxFuture<'a, GatewayResult<String>>;
+}

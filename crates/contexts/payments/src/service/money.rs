@@ -1,0 +1,202 @@
+//! Capture, cancel and refund: the provider is asked first (with a key that makes asking again
+//! harmless), then the answer is recorded; a refund's amount is held before the provider is
+//! asked, so concurrent refunds can never exceed the capture.
+
+use super::{PaymentsService, illegal, load, payment_of, provider_error, state_of, transition};
+use crate::api::events::{PaymentCancelled, PaymentCaptured, PaymentRefunded};
+use crate::api::{Payment, PaymentState};
+use crate::domain::EntryKind;
+use crate::store::{self as sql, EntryRow, PaymentRow};
+use kernel::id::new_id;
+use kernel::time::Timestamp;
+use kernel::{Error, Result};
+use store::{Tx, outbox};
+
+fn entry(row: &PaymentRow, kind: EntryKind, amount: i64, key: &str, status: &str, reason: Option<&str>) -> EntryRow {
+    EntryRow {
+        id: new_id("led"),
+        payment_id: row.id.clone(),
+        kind: kind.as_str().into(),
+        amount,
+        currency: row.currency.clone(),
+        provider_ref: row.provider_ref.clone(),
+        idempotency_key: key.to_owned(),
+        status: status.into(),
+        reason: reason.map(str::to_owned),
+        created_at: Timestamp::now().as_micros(),
+    }
+}
+
+fn key_check(key: &str) -> Result<()> {
+    if key.trim().is_empty() || key.len() > 255 {
+        return Err(Error::invalid_field("idempotency_key", "must be 1-255 characters"));
+    }
+    Ok(())
+}
+
+impl PaymentsService {
+    pub(crate) async fn capture(&self, id: &str, amount: Option<i64>, key: &str, actor: &str) -> Result<Payment> {
+        key_check(key)?;
+        let mut row = load(&mut self.db.clone(), id).await?;
+        if sql::entry_by_key(&mut self.db.clone(), id, EntryKind::Capture.as_str(), key).await?.is_some() {
+            return payment_of(&mut self.db.clone(), row).await; // captured before under this key
+        }
+        if state_of(&row) != PaymentState::Authorized {
+            return Err(illegal(&row, "captured"));
+        }
+        let amount = amount.unwrap_or(row.amount);
+        if amount <= 0 {
+            return Err(Error::invalid_field("amount", "must be at least 1 (minor units)"));
+        }
+        if amount > row.amount {
+            return Err(Error::new(
+                kernel::ErrorKind::Invalid,
+                "capture_exceeds_authorized",
+                format!("At most {} was authorized.", row.amount),
+            ));
+        }
+        let provider_ref = row.provider_ref.clone().unwrap_or_default();
+        let provider_key = format!("{id}:capture");
+        self.gateway.capture(&provider_ref, amount, &provider_key).await.map_err(provider_error)?;
+        let mut tx = self.db.begin().await?;
+        row.captured = amount;
+        if !transition(&mut tx, &mut row, PaymentState::Captured, actor, None).await? {
+            tx.rollback().await?;
+            return self.replay_or_conflict(id, "captured").await;
+        }
+        sql::entry_insert(&mut tx, &entry(&row, EntryKind::Capture, amount, key, "succeeded", None)).await?;
+        if amount < row.amount {
+            // The provider releases the rest of the hold.
+            let rest = row.amount - amount;
+            sql::entry_insert(&mut tx, &entry(&row, EntryKind::Void, rest, key, "succeeded", Some("partial capture")))
+                .await?;
+        }
+        let event = PaymentCaptured {
+            payment_id: row.id.clone(),
+            reference: row.reference.clone(),
+            amount,
+            currency: row.currency.clone(),
+        };
+        outbox::emit(&mut tx, &event).await?;
+        tx.commit().await?;
+        payment_of(&mut self.db.clone(), row).await
+    }
+
+    /// After losing a race: the payment as the winner left it, if it is where the caller
+    /// wanted it, else the conflict.
+    async fn replay_or_conflict(&self, id: &str, what: &str) -> Result<Payment> {
+        let now = load(&mut self.db.clone(), id).await?;
+        let done = match what {
+            "captured" => now.captured > 0,
+            _ => state_of(&now) == PaymentState::Cancelled,
+        };
+        if done { payment_of(&mut self.db.clone(), now).await } else { Err(illegal(&now, what)) }
+    }
+
+    pub(crate) async fn cancel(&self, id: &str, actor: &str) -> Result<Payment> {
+        let mut row = load(&mut self.db.clone(), id).await?;
+        let state = state_of(&row);
+        if state == PaymentState::Cancelled {
+            return payment_of(&mut self.db.clone(), row).await;
+        }
+        if !state.can(PaymentState::Cancelled) {
+            return Err(illegal(&row, "cancelled"));
+        }
+        if let Some(provider_ref) = row.provider_ref.clone() {
+            self.gateway.cancel(&provider_ref, &format!("{id}:cancel")).await.map_err(provider_error)?;
+        }
+        let mut tx = self.db.begin().await?;
+        if !transition(&mut tx, &mut row, PaymentState::Cancelled, actor, None).await? {
+            tx.rollback().await?;
+            return self.replay_or_conflict(id, "cancelled").await;
+        }
+        if state == PaymentState::Authorized {
+            sql::entry_insert(&mut tx, &entry(&row, EntryKind::Void, row.amount, "cancel", "succeeded", None)).await?;
+        }
+        outbox::emit(&mut tx, &PaymentCancelled { payment_id: row.id.clone(), reference: row.reference.clone() })
+            .await?;
+        tx.commit().await?;
+        payment_of(&mut self.db.clone(), row).await
+    }
+
+    pub(crate) async fn refund(&self, id: &str, amount: i64, reason: &str, key: &str, actor: &str) -> Result<Payment> {
+        key_check(key)?;
+        if amount <= 0 {
+            return Err(Error::invalid_field("amount", "must be at least 1 (minor units)"));
+        }
+        if reason.chars().count() > 500 {
+            return Err(Error::invalid_field("reason", "must be at most 500 characters"));
+        }
+        let row = load(&mut self.db.clone(), id).await?;
+        if sql::entry_by_key(&mut self.db.clone(), id, EntryKind::Refund.as_str(), key).await?.is_some() {
+            return payment_of(&mut self.db.clone(), row).await; // asked before under this key
+        }
+        if !state_of(&row).refundable() {
+            return Err(illegal(&row, "refunded"));
+        }
+        // Hold the amount, then ask the provider: a crash in between leaves a pending entry
+        // that still counts against what may be refunded.
+        let mut tx = self.db.begin().await?;
+        if !sql::refund_hold(&mut tx, id, amount, Timestamp::now().as_micros()).await? {
+            tx.rollback().await?;
+            let left =
+                payment_of(&mut self.db.clone(), load(&mut self.db.clone(), id).await?).await?.amounts.refundable();
+            return Err(Error::new(
+                kernel::ErrorKind::Invalid,
+                "refund_exceeds_captured",
+                format!("At most {left} is left to refund."),
+            ));
+        }
+        let pending = entry(&row, EntryKind::Refund, amount, key, "pending", Some(reason).filter(|r| !r.is_empty()));
+        if !sql::entry_insert(&mut tx, &pending).await? {
+            tx.rollback().await?; // the same key raced itself: the first one holds the amount
+            return payment_of(&mut self.db.clone(), load(&mut self.db.clone(), id).await?).await;
+        }
+        tx.commit().await?;
+
+        let provider_ref = row.provider_ref.clone().unwrap_or_default();
+        let asked = self.gateway.refund(&provider_ref, amount, &format!("{id}:refund:{key}")).await;
+        let mut tx = self.db.begin().await?;
+        // Refunds settling at once take turns here: each then sees the others' totals.
+        sql::payment_lock(&mut tx, id).await?;
+        match asked {
+            Ok(refund_ref) => {
+                sql::entry_settle(&mut tx, &pending.id, "succeeded", Some(&refund_ref)).await?;
+                let refunded = self.refund_state(&mut tx, id, actor, reason).await?;
+                let event = PaymentRefunded {
+                    payment_id: row.id.clone(),
+                    reference: row.reference.clone(),
+                    amount,
+                    refunded,
+                    currency: row.currency.clone(),
+                };
+                outbox::emit(&mut tx, &event).await?;
+                tx.commit().await?;
+                payment_of(&mut self.db.clone(), load(&mut self.db.clone(), id).await?).await
+            }
+            Err(e) => {
+                sql::entry_settle(&mut tx, &pending.id, "failed", None).await?;
+                sql::refund_release(&mut tx, id, amount).await?;
+                tx.commit().await?;
+                Err(provider_error(e))
+            }
+        }
+    }
+
+    /// Moves the payment to partially refunded or refunded after a refund succeeded; answers
+    /// the total refunded. Other refunds may settle at the same time: the move is retried on
+    /// the state it finds.
+    async fn refund_state(&self, tx: &mut Tx, id: &str, actor: &str, reason: &str) -> Result<i64> {
+        for _ in 0..8 {
+            let mut row = load(tx, id).await?;
+            let amounts = payment_of(tx, row.clone()).await?.amounts;
+            let to =
+                if amounts.refunded >= row.captured { PaymentState::Refunded } else { PaymentState::PartiallyRefunded };
+            let reason = Some(reason).filter(|r| !r.is_empty());
+            if transition(tx, &mut row, to, actor, reason).await? {
+                return Ok(amounts.refunded);
+            }
+        }
+        Err(Error::conflict("concurrent_change", "The payment changed under too many refunds at once; retry."))
+    }
+}
