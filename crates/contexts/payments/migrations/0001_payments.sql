@@ -62,3 +62,12 @@ CREATE TABLE payments_history (
     at BIGINT NOT NULL
 );
 CREATE INDEX payments_history_payment ON payments_history (payment_id, at);
+
+CREATE INDEX payments_payments_provider_ref ON payments_payments (provider, provider_ref);
+
+-- Provider events already received, so that a redelivery changes nothing.
+CREATE TABLE payments_webhook_events (
+    event_id TEXT PRIMARY KEY,
+    event_type TEXT NOT NULL,
+    received_at BIGINT NOT NULL
+);

@@ -118,4 +118,15 @@ pub const ERRORS: &[ErrorCode] = &[
         Conflict,
         "The payment provider refused the operation; the detail says why.",
     ),
+    ErrorCode::new(
+        "webhook_signature_invalid",
+        BadRequest,
+        "The webhook's `Stripe-Signature` is missing, stale (over five minutes) or does not match the body; nothing changed.",
+    ),
+    ErrorCode::new("webhook_payload_invalid", BadRequest, "The webhook's body is not a Stripe event; nothing changed."),
+    ErrorCode::new(
+        "webhook_not_configured",
+        NotFound,
+        "This server takes no Stripe webhooks (`payments.stripe.webhook_secrets` is empty).",
+    ),
 ];

@@ -30,6 +30,7 @@ pub fn router(service: Arc<PaymentsService>) -> OpenApiRouter {
         .routes(routes!(payment_cancel))
         .routes(routes!(refund_create))
         .routes(routes!(payment_confirm))
+        .routes(routes!(stripe_webhook))
         .with_state(service)
 }
 
@@ -135,4 +136,33 @@ pub async fn refund_create(
 pub async fn payment_confirm(p: Principal, State(svc): Svc, Path(id): Path<String>) -> Result<Json<PaymentDetailDto>> {
     svc.payment_confirm_as(&p, &id).await?;
     Ok(Json(svc.payment_get(&p, &id).await?))
+}
+
+/// The largest Stripe event taken; Stripe's are a few KiB.
+const WEBHOOK_LIMIT: usize = 256 * 1024;
+
+/// Stripe's events (`Stripe-Signature` checked over the raw body). Answered 200 as soon as the
+/// event is recorded; the payment changes right after, through the outbox. A repeated event is
+/// 200 too and changes nothing; an unsigned, stale or tampered one is 400.
+#[utoipa::path(post, path = "/webhooks/stripe", tag = "payments",
+    params(("Stripe-Signature" = String, Header, description = "`t=<unix time>,v1=<HMAC-SHA256 hex>`")),
+    request_body(content = serde_json::Value, content_type = "application/json", description = "A Stripe event"),
+    responses((status = 200, body = WebhookAck),
+    (status = 400, description = "`webhook_signature_invalid`, `webhook_payload_invalid`", body = Problem),
+    (status = 404, description = "`webhook_not_configured`", body = Problem),
+    (status = 413, body = Problem)))]
+pub async fn stripe_webhook(State(svc): Svc, headers: HeaderMap, body: axum::body::Bytes) -> Result<Json<WebhookAck>> {
+    if body.len() > WEBHOOK_LIMIT {
+        return Err(Error::new(kernel::ErrorKind::PayloadTooLarge, "payload_too_large", "The event is too large."));
+    }
+    let signature = headers.get("stripe-signature").and_then(|v| v.to_str().ok());
+    let new = svc.stripe_webhook(signature, &body).await?;
+    Ok(Json(WebhookAck { received: true, duplicate: !new }))
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct WebhookAck {
+    pub received: bool,
+    /// The event was received before; nothing changed.
+    pub duplicate: bool,
 }

@@ -11,10 +11,11 @@ mod http;
 mod service;
 mod settings;
 mod store;
+pub mod webhook;
 
 pub use http::router;
 pub use service::{PaymentsConfig, PaymentsService};
-pub use settings::Settings;
+pub use settings::{Settings, StripeSettings};
 
 /// What tests and tools read to check the ledger's invariants; not part of the service API.
 pub mod audit {
@@ -40,10 +41,11 @@ pub fn module(
     let config = PaymentsConfig {
         currency: currency.to_owned(),
         reconcile_after: settings.reconcile_after(),
+        webhook_secrets: settings.stripe.webhook_secrets.clone(),
         ..PaymentsConfig::default()
     };
-    let payments =
-        std::sync::Arc::new(PaymentsService::new(db, std::sync::Arc::new(gateway::Sandbox::default()), config));
+    let gateway = settings.gateway().map_err(|e| section.bad("provider", &e))?;
+    let payments = std::sync::Arc::new(PaymentsService::new(db, gateway, config));
     let reconciling = payments.clone();
     let sweeper = module::Sweeper {
         done: "settled payments whose provider answer was lost",
@@ -56,6 +58,7 @@ pub fn module(
     let module = module::Module::new("payments", MIGRATIONS, router(payments.clone()))
         .errors(api::ERRORS)
         .scopes(api::SCOPES)
-        .sweeper(sweeper);
+        .sweeper(sweeper)
+        .handler(service::stripe_events());
     Ok((payments, module))
 }

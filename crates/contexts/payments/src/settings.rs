@@ -7,8 +7,9 @@ use std::time::Duration;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
-    /// The payment provider: `sandbox` (built in: test tokens, no money moves). Stripe follows.
+    /// The payment provider: `sandbox` (built in: test tokens, no money moves) or `stripe`.
     pub provider: String,
+    pub stripe: StripeSettings,
     /// A payment whose provider answer was lost is looked up after this many seconds.
     pub reconcile_after_secs: u64,
     /// How often such payments are looked for.
@@ -17,15 +18,58 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { provider: "sandbox".into(), reconcile_after_secs: 60, reconcile_interval_secs: 30 }
+        Self {
+            provider: "sandbox".into(),
+            stripe: StripeSettings::default(),
+            reconcile_after_secs: 60,
+            reconcile_interval_secs: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StripeSettings {
+    /// The secret API key (`sk_…`); never logged.
+    pub secret_key: String,
+    /// Where the API is reached.
+    pub api_base: String,
+    /// Secrets that sign webhooks (`whsec_…`); two while one is being rotated.
+    pub webhook_secrets: Vec<String>,
+    /// The longest one call to Stripe may take.
+    pub timeout_secs: u64,
+}
+
+impl Default for StripeSettings {
+    fn default() -> Self {
+        Self {
+            secret_key: String::new(),
+            api_base: "https://api.stripe.com".into(),
+            webhook_secrets: Vec::new(),
+            timeout_secs: 10,
+        }
     }
 }
 
 impl Settings {
     pub fn read(section: &Section) -> Result<Self, SettingsError> {
         let s: Self = section.read()?;
-        if s.provider != "sandbox" {
-            return Err(section.bad("provider", "must be `sandbox` (the only provider built so far)"));
+        match s.provider.as_str() {
+            "sandbox" => {}
+            "stripe" => {
+                if !s.stripe.secret_key.starts_with("sk_") {
+                    return Err(
+                        section.bad("stripe.secret_key", "must be a secret key (`sk_…`) with provider = \"stripe\"")
+                    );
+                }
+                if let Err(e) = crate::gateway::Endpoint::parse(&s.stripe.api_base) {
+                    return Err(section.bad("stripe.api_base", &e));
+                }
+                if !(1..=60).contains(&s.stripe.timeout_secs) {
+                    return Err(section.bad("stripe.timeout_secs", "must be between 1 and 60"));
+                }
+            }
+            _ => return Err(section.bad("provider", "must be `sandbox` or `stripe`")),
         }
         if !(5..=3600).contains(&s.reconcile_after_secs) {
             return Err(section.bad("reconcile_after_secs", "must be between 5 and 3600"));
@@ -34,6 +78,18 @@ impl Settings {
             return Err(section.bad("reconcile_interval_secs", "must be between 1 and 3600"));
         }
         Ok(s)
+    }
+
+    /// The provider the settings name, built.
+    pub fn gateway(&self) -> Result<std::sync::Arc<dyn crate::gateway::Gateway>, String> {
+        Ok(match self.provider.as_str() {
+            "stripe" => {
+                let mut config = crate::gateway::StripeConfig::new(&self.stripe.api_base, &self.stripe.secret_key);
+                config.timeout = Duration::from_secs(self.stripe.timeout_secs);
+                std::sync::Arc::new(crate::gateway::Stripe::new(config)?)
+            }
+            _ => std::sync::Arc::new(crate::gateway::Sandbox::default()),
+        })
     }
 
     pub fn reconcile_after(&self) -> Duration {

@@ -268,3 +268,24 @@ pub async fn history_list(q: &mut impl Query, payment: &str) -> Result<Vec<Histo
     )
     .await
 }
+
+pub async fn payment_by_provider_ref(
+    q: &mut impl Query,
+    provider: &str,
+    provider_ref: &str,
+) -> Result<Option<PaymentRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM payments_payments WHERE provider = $1 AND provider_ref = $2");
+    q.fetch_optional(Sql::from(store::AssertSqlSafe(sql)), args![provider, provider_ref]).await
+}
+
+/// True the first time an event id is seen.
+pub async fn webhook_seen(tx: &mut Tx, event_id: &str, event_type: &str, now: i64) -> Result<bool> {
+    let inserted = tx
+        .execute(
+            "INSERT INTO payments_webhook_events (event_id, event_type, received_at) VALUES ($1, $2, $3)
+             ON CONFLICT (event_id) DO NOTHING",
+            args![event_id, event_type, now],
+        )
+        .await?;
+    Ok(inserted == 1)
+}

@@ -1,9 +1,14 @@
 //! The provider behind payments: a trait every adapter speaks (the built-in sandbox now,
 //! Stripe and PayPal next), in the provider's terms of intents, captures and refunds.
 
+mod http;
+
+pub use http::Endpoint;
 mod sandbox;
+mod stripe;
 
 pub use sandbox::Sandbox;
+pub use stripe::{STRIPE_VERSION, Stripe, StripeConfig};
 
 use kernel::BoxFuture;
 

@@ -7,6 +7,9 @@ mod authorize;
 pub(crate) use authorize::card_number;
 mod money;
 mod read;
+mod webhooks;
+
+pub(crate) use webhooks::handler as stripe_events;
 
 use crate::api::{AuthorizeRequest, PAYMENTS_CONFIRM, PAYMENTS_WRITE, Payment, PaymentState, Payments};
 use crate::domain::{Amounts, EntryKind};
@@ -29,6 +32,8 @@ pub struct PaymentsConfig {
     pub retry_backoff: Duration,
     /// A payment left `processing` this long is looked up at the provider.
     pub reconcile_after: Duration,
+    /// Secrets that sign the provider's webhooks (more than one while rotating).
+    pub webhook_secrets: Vec<String>,
 }
 
 impl Default for PaymentsConfig {
@@ -37,6 +42,7 @@ impl Default for PaymentsConfig {
             currency: "USD".into(),
             retry_backoff: Duration::from_millis(100),
             reconcile_after: Duration::from_secs(60),
+            webhook_secrets: Vec::new(),
         }
     }
 }

@@ -1,0 +1,225 @@
+//! Provider events: received (verified, recorded once, queued in the outbox) and applied (by
+//! the consumer, in its inbox transaction) to the payment they name.
+
+use super::{PaymentsService, state_of, transition};
+use crate::api::PaymentState;
+use crate::api::events::{PaymentAuthorized, PaymentCancelled, PaymentCaptured, PaymentFailed, PaymentRefunded};
+use crate::domain::EntryKind;
+use crate::store::{self as sql, EntryRow, PaymentRow};
+use crate::webhook::{self, Refused, StripeEvent};
+use bus::Handler;
+use kernel::event::{Envelope, Event};
+use kernel::id::new_id;
+use kernel::time::Timestamp;
+use kernel::{BoxFuture, Error, Result};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use store::{Tx, outbox};
+
+/// A verified Stripe event, queued for the consumer (internal to payments).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StripeEventReceived {
+    pub event: StripeEvent,
+}
+
+impl Event for StripeEventReceived {
+    const TYPE: &'static str = "payments.stripe_event_received";
+    fn aggregate_id(&self) -> &str {
+        &self.event.id
+    }
+}
+
+const ACTOR: &str = "system:stripe";
+
+impl PaymentsService {
+    /// Verifies and records one delivery; true when it was new.
+    pub async fn stripe_webhook(&self, signature: Option<&str>, body: &[u8]) -> Result<bool> {
+        if self.config.webhook_secrets.is_empty() {
+            return Err(Error::not_found("webhook_not_configured", "Stripe webhooks are not configured here."));
+        }
+        let now = Timestamp::now().as_micros() / 1_000_000;
+        let checked = match signature {
+            None => Err(Refused::NoSignature),
+            Some(s) => webhook::verify(s, body, &self.config.webhook_secrets, now),
+        };
+        if let Err(why) = checked {
+            let detail = match why {
+                Refused::NoSignature => "The `Stripe-Signature` header is missing or malformed.",
+                Refused::Stale => "The signature is older than five minutes.",
+                Refused::Mismatch => "The signature does not match the body.",
+            };
+            return Err(Error::bad_request("webhook_signature_invalid", detail));
+        }
+        let event: StripeEvent = serde_json::from_slice(body)
+            .map_err(|_| Error::bad_request("webhook_payload_invalid", "The body is not a Stripe event."))?;
+        let mut tx = self.db.begin().await?;
+        if !sql::webhook_seen(&mut tx, &event.id, &event.kind, Timestamp::now().as_micros()).await? {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        outbox::emit(&mut tx, &StripeEventReceived { event }).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+/// Applies verified Stripe events to payments.
+pub struct StripeEvents;
+
+impl Handler for StripeEvents {
+    fn group(&self) -> &'static str {
+        "payments.stripe"
+    }
+
+    fn topics(&self) -> &'static [&'static str] {
+        &[StripeEventReceived::TYPE]
+    }
+
+    fn handle<'a>(&'a self, tx: &'a mut Tx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let received: StripeEventReceived = event.decode()?;
+            apply(tx, &received.event).await
+        })
+    }
+}
+
+pub fn handler() -> Arc<dyn Handler> {
+    Arc::new(StripeEvents)
+}
+
+fn text<'a>(object: &'a serde_json::Value, field: &str) -> Option<&'a str> {
+    object.get(field).and_then(|v| v.as_str())
+}
+
+async fn apply(tx: &mut Tx, event: &StripeEvent) -> Result<()> {
+    let object = &event.data.object;
+    let intent = match event.kind.as_str() {
+        k if k.starts_with("payment_intent.") => text(object, "id"),
+        "charge.refunded" => text(object, "payment_intent"),
+        _ => None,
+    };
+    let Some(intent) = intent else { return Ok(()) };
+    // Another system's intent on the same account is none of ours.
+    let Some(mut row) = sql::payment_by_provider_ref(tx, "stripe", intent).await? else { return Ok(()) };
+    let reason = format!("stripe {}", event.kind);
+    let state = state_of(&row);
+    match event.kind.as_str() {
+        "payment_intent.amount_capturable_updated" => authorized(tx, &mut row, &reason).await?,
+        "payment_intent.succeeded" => {
+            if matches!(state, PaymentState::Processing | PaymentState::RequiresAction) {
+                authorized(tx, &mut row, &reason).await?;
+            }
+            if state_of(&row) == PaymentState::Authorized {
+                let amount = object.get("amount_received").and_then(|v| v.as_i64()).unwrap_or(row.amount);
+                row.captured = amount;
+                if transition(tx, &mut row, PaymentState::Captured, ACTOR, Some(&reason)).await? {
+                    sql::entry_insert(tx, &entry(&row, EntryKind::Capture, amount, &event.id)).await?;
+                    let e = PaymentCaptured {
+                        payment_id: row.id.clone(),
+                        reference: row.reference.clone(),
+                        amount,
+                        currency: row.currency.clone(),
+                    };
+                    outbox::emit(tx, &e).await?;
+                }
+            }
+        }
+        "payment_intent.payment_failed" if matches!(state, PaymentState::Processing | PaymentState::RequiresAction) => {
+            let code = object
+                .pointer("/last_payment_error/decline_code")
+                .or_else(|| object.pointer("/last_payment_error/code"));
+            let code = code.and_then(|c| c.as_str()).unwrap_or("card_declined").to_owned();
+            row.failure_code = Some(code.clone());
+            if transition(tx, &mut row, PaymentState::Failed, ACTOR, Some(&reason)).await? {
+                outbox::emit(tx, &PaymentFailed { payment_id: row.id.clone(), reference: row.reference.clone(), code })
+                    .await?;
+            }
+        }
+        "payment_intent.requires_action" if state == PaymentState::Processing => {
+            transition(tx, &mut row, PaymentState::RequiresAction, ACTOR, Some(&reason)).await?;
+        }
+        "payment_intent.canceled" if state.can(PaymentState::Cancelled) => {
+            let moved = transition(tx, &mut row, PaymentState::Cancelled, ACTOR, Some(&reason)).await?;
+            if moved {
+                if state == PaymentState::Authorized {
+                    sql::entry_insert(tx, &entry(&row, EntryKind::Void, row.amount, &event.id)).await?;
+                }
+                outbox::emit(tx, &PaymentCancelled { payment_id: row.id.clone(), reference: row.reference.clone() })
+                    .await?;
+            }
+        }
+        "charge.refunded" if state.refundable() => refunded(tx, row, object, event, &reason).await?,
+        _ => {} // late, repeated or not ours to act on: nothing changes
+    }
+    Ok(())
+}
+
+fn entry(row: &PaymentRow, kind: EntryKind, amount: i64, event_id: &str) -> EntryRow {
+    EntryRow {
+        id: new_id("led"),
+        payment_id: row.id.clone(),
+        kind: kind.as_str().into(),
+        amount,
+        currency: row.currency.clone(),
+        provider_ref: row.provider_ref.clone(),
+        idempotency_key: format!("webhook:{event_id}"),
+        status: "succeeded".into(),
+        reason: None,
+        created_at: Timestamp::now().as_micros(),
+    }
+}
+
+async fn authorized(tx: &mut Tx, row: &mut PaymentRow, reason: &str) -> Result<()> {
+    if !matches!(state_of(row), PaymentState::Processing | PaymentState::RequiresAction) {
+        return Ok(());
+    }
+    if state_of(row) == PaymentState::RequiresAction {
+        transition(tx, row, PaymentState::Processing, ACTOR, Some(reason)).await?;
+    }
+    row.next_action = None;
+    if transition(tx, row, PaymentState::Authorized, ACTOR, Some(reason)).await? {
+        let mut e = entry(row, EntryKind::Authorization, row.amount, "authorize");
+        e.idempotency_key = "authorize".into();
+        sql::entry_insert(tx, &e).await?;
+        let event = PaymentAuthorized {
+            payment_id: row.id.clone(),
+            reference: row.reference.clone(),
+            amount: row.amount,
+            currency: row.currency.clone(),
+        };
+        outbox::emit(tx, &event).await?;
+    }
+    Ok(())
+}
+
+/// A refund made at Stripe (the dashboard, or ours whose answer was lost): the ledger takes
+/// what Stripe has refunded beyond what it already holds.
+async fn refunded(
+    tx: &mut Tx,
+    mut row: PaymentRow,
+    object: &serde_json::Value,
+    event: &StripeEvent,
+    reason: &str,
+) -> Result<()> {
+    let total = object.get("amount_refunded").and_then(|v| v.as_i64()).unwrap_or(0);
+    sql::payment_lock(tx, &row.id).await?;
+    let row_now = sql::payment_get(tx, &row.id).await?.unwrap_or(row.clone());
+    let missing = total - row_now.refund_held;
+    if missing <= 0 || !sql::refund_hold(tx, &row.id, missing, Timestamp::now().as_micros()).await? {
+        return Ok(());
+    }
+    sql::entry_insert(tx, &entry(&row, EntryKind::Refund, missing, &event.id)).await?;
+    row = row_now;
+    let to = if total >= row.captured { PaymentState::Refunded } else { PaymentState::PartiallyRefunded };
+    if transition(tx, &mut row, to, ACTOR, Some(reason)).await? {
+        let e = PaymentRefunded {
+            payment_id: row.id.clone(),
+            reference: row.reference.clone(),
+            amount: missing,
+            refunded: total,
+            currency: row.currency.clone(),
+        };
+        outbox::emit(tx, &e).await?;
+    }
+    Ok(())
+}
