@@ -34,22 +34,14 @@ const ACTOR: &str = "system:stripe";
 impl PaymentsService {
     /// Verifies and records one delivery; true when it was new.
     pub async fn stripe_webhook(&self, signature: Option<&str>, body: &[u8]) -> Result<bool> {
+        // An unsigned delivery is refused before anything else is said about this server.
+        let Some(signature) = signature else { return Err(signature_invalid(Refused::NoSignature)) };
         if self.config.webhook_secrets.is_empty() {
             return Err(Error::not_found("webhook_not_configured", "Stripe webhooks are not configured here."));
         }
         let now = Timestamp::now().as_micros() / 1_000_000;
-        let checked = match signature {
-            None => Err(Refused::NoSignature),
-            Some(s) => webhook::verify(s, body, &self.config.webhook_secrets, now),
-        };
-        if let Err(why) = checked {
-            let detail = match why {
-                Refused::NoSignature => "The `Stripe-Signature` header is missing or malformed.",
-                Refused::Stale => "The signature is older than five minutes.",
-                Refused::Mismatch => "The signature does not match the body.",
-            };
-            return Err(Error::bad_request("webhook_signature_invalid", detail));
-        }
+        let checked = webhook::verify(signature, body, &self.config.webhook_secrets, now);
+        checked.map_err(signature_invalid)?;
         let event: StripeEvent = serde_json::from_slice(body)
             .map_err(|_| Error::bad_request("webhook_payload_invalid", "The body is not a Stripe event."))?;
         let mut tx = self.db.begin().await?;
@@ -61,6 +53,15 @@ impl PaymentsService {
         tx.commit().await?;
         Ok(true)
     }
+}
+
+fn signature_invalid(why: Refused) -> Error {
+    let detail = match why {
+        Refused::NoSignature => "The `Stripe-Signature` header is missing or malformed.",
+        Refused::Stale => "The signature is older than five minutes.",
+        Refused::Mismatch => "The signature does not match the body.",
+    };
+    Error::bad_request("webhook_signature_invalid", detail)
 }
 
 /// Applies verified Stripe events to payments.
