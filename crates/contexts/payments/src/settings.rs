@@ -27,17 +27,30 @@ impl Default for Settings {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StripeSettings {
     /// The secret API key (`sk_…`); never logged.
     pub secret_key: String,
     /// Where the API is reached.
     pub api_base: String,
+    /// A PEM file of authorities to trust besides the Mozilla roots (a TLS-inspecting proxy).
+    pub ca_file: Option<std::path::PathBuf>,
     /// Secrets that sign webhooks (`whsec_…`); two while one is being rotated.
     pub webhook_secrets: Vec<String>,
     /// The longest one call to Stripe may take.
     pub timeout_secs: u64,
+}
+
+impl std::fmt::Debug for StripeSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Secrets never reach a log line.
+        f.debug_struct("StripeSettings")
+            .field("api_base", &self.api_base)
+            .field("secret_key", &"…")
+            .field("webhook_secrets", &self.webhook_secrets.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for StripeSettings {
@@ -45,6 +58,7 @@ impl Default for StripeSettings {
         Self {
             secret_key: String::new(),
             api_base: "https://api.stripe.com".into(),
+            ca_file: None,
             webhook_secrets: Vec::new(),
             timeout_secs: 10,
         }
@@ -86,6 +100,7 @@ impl Settings {
             "stripe" => {
                 let mut config = crate::gateway::StripeConfig::new(&self.stripe.api_base, &self.stripe.secret_key);
                 config.timeout = Duration::from_secs(self.stripe.timeout_secs);
+                config.ca_file = self.stripe.ca_file.clone();
                 std::sync::Arc::new(crate::gateway::Stripe::new(config)?)
             }
             _ => std::sync::Arc::new(crate::gateway::Sandbox::default()),

@@ -19,14 +19,19 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Claimed {
     pub request_hash: String,
+    pub created_at: i64,
     pub status: Option<i64>,
     pub content_type: Option<String>,
     pub body: Option<String>,
     pub expires_at: i64,
 }
 
+/// A claim without an answer this old (microseconds) belonged to a request that died (a panic,
+/// a crash) and is taken over; no request runs this long (the deadline is seconds).
+pub const ABANDONED_AFTER: i64 = 120 * 1_000_000;
+
 /// Claims `key` for this request; `Ok(None)` when it is ours to serve, else what holds it.
-/// An expired claim is taken over.
+/// An expired or abandoned claim is taken over.
 pub async fn claim(db: &Db, scope: &str, key: &str, hash: &str, now: i64, expires_at: i64) -> Result<Option<Claimed>> {
     for _ in 0..2 {
         let inserted = db
@@ -41,20 +46,24 @@ pub async fn claim(db: &Db, scope: &str, key: &str, hash: &str, now: i64, expire
         }
         let held: Option<Claimed> = db
             .fetch_optional(
-                "SELECT request_hash, status, content_type, body, expires_at FROM store_idempotency
+                "SELECT request_hash, created_at, status, content_type, body, expires_at FROM store_idempotency
                  WHERE scope = $1 AND key = $2",
                 args![scope, key],
             )
             .await?;
         match held {
-            Some(h) if h.expires_at > now => return Ok(Some(h)),
-            _ => {
+            Some(h) if h.expires_at > now && (h.status.is_some() || h.created_at > now - ABANDONED_AFTER) => {
+                return Ok(Some(h));
+            }
+            Some(h) => {
+                // Only the row just read goes, so two takers cannot both delete a fresh claim.
                 db.execute(
-                    "DELETE FROM store_idempotency WHERE scope = $1 AND key = $2 AND expires_at <= $3",
-                    args![scope, key, now],
+                    "DELETE FROM store_idempotency WHERE scope = $1 AND key = $2 AND created_at = $3",
+                    args![scope, key, h.created_at],
                 )
                 .await?;
             }
+            None => {}
         }
     }
     Ok(None)

@@ -1,12 +1,20 @@
 //! A small HTTP/1.1 client for provider APIs: one connection per call (provider calls are few
-//! and each is worth its own clean state), a connect timeout and a total deadline.
+//! and each is worth its own clean state), TLS with the Mozilla roots (and an extra authority
+//! when a proxy or a test brings its own), a connect timeout and a total deadline.
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 
 /// A provider's answer: status, the headers that matter, the body.
 pub struct Answer {
@@ -16,55 +24,114 @@ pub struct Answer {
     pub body: Bytes,
 }
 
-/// Where a provider lives: `http://host:port` (TLS is not built yet: see the note).
+/// Where a provider lives: `https://host[:port]` or, for local fakes, `http://host:port`.
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     pub host: String,
     pub port: u16,
+    pub tls: bool,
 }
 
 impl Endpoint {
     pub fn parse(base: &str) -> Result<Self, String> {
-        let rest = base.strip_prefix("http://").ok_or_else(|| {
-            format!("`{base}`: only http:// endpoints can be reached (TLS is not built into this binary yet)")
-        })?;
+        let (tls, rest) = match (base.strip_prefix("https://"), base.strip_prefix("http://")) {
+            (Some(rest), _) => (true, rest),
+            (None, Some(rest)) => (false, rest),
+            _ => return Err(format!("`{base}` is not an http:// or https:// base URL")),
+        };
         let authority = rest.trim_end_matches('/');
         let (host, port) = match authority.rsplit_once(':') {
             Some((h, p)) => (h, p.parse().map_err(|_| format!("`{base}`: bad port"))?),
-            None => (authority, 80),
+            None => (authority, if tls { 443 } else { 80 }),
         };
         if host.is_empty() || host.contains('/') {
-            return Err(format!("`{base}` is not a base URL like http://127.0.0.1:8420"));
+            return Err(format!("`{base}` is not a base URL like https://api.stripe.com"));
         }
-        Ok(Self { host: host.to_owned(), port })
+        Ok(Self { host: host.to_owned(), port, tls })
     }
 }
 
-pub async fn send(
-    endpoint: &Endpoint,
-    request: Request<Full<Bytes>>,
-    connect: Duration,
-    total: Duration,
-) -> Result<Answer, String> {
-    let call = async {
-        let stream = tokio::time::timeout(connect, TcpStream::connect((endpoint.host.as_str(), endpoint.port)))
-            .await
-            .map_err(|_| "connect timed out".to_owned())?
-            .map_err(|e| format!("connect: {e}"))?;
-        let (mut sender, conn) =
-            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("handshake: {e}"))?;
-        tokio::spawn(async move {
-            let _ = conn.await;
-        });
-        let response = sender.send_request(request).await.map_err(|e| format!("request: {e}"))?;
-        let status = response.status().as_u16();
-        let should_retry = response
-            .headers()
-            .get("stripe-should-retry")
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.eq_ignore_ascii_case("true"));
-        let body = response.into_body().collect().await.map_err(|e| format!("body: {e}"))?.to_bytes();
-        Ok(Answer { status, should_retry, body })
-    };
-    tokio::time::timeout(total, call).await.map_err(|_| "no answer in time".to_owned())?
+/// Connects to one endpoint, over TLS when it says so.
+pub struct Client {
+    endpoint: Endpoint,
+    tls: Option<TlsConnector>,
+}
+
+impl Client {
+    /// `extra_ca`: a PEM file of authorities to trust besides the Mozilla roots.
+    pub fn new(endpoint: Endpoint, extra_ca: Option<&Path>) -> Result<Self, String> {
+        let tls = if endpoint.tls { Some(connector(extra_ca)?) } else { None };
+        Ok(Self { endpoint, tls })
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    pub async fn send(
+        &self,
+        request: Request<Full<Bytes>>,
+        connect: Duration,
+        total: Duration,
+    ) -> Result<Answer, String> {
+        let call = async {
+            let address = (self.endpoint.host.as_str(), self.endpoint.port);
+            let stream = tokio::time::timeout(connect, TcpStream::connect(address))
+                .await
+                .map_err(|_| "connect timed out".to_owned())?
+                .map_err(|e| format!("connect: {e}"))?;
+            match &self.tls {
+                None => exchange(stream, request).await,
+                Some(tls) => {
+                    let name =
+                        ServerName::try_from(self.endpoint.host.clone()).map_err(|e| format!("server name: {e}"))?;
+                    let stream = tokio::time::timeout(connect, tls.connect(name, stream))
+                        .await
+                        .map_err(|_| "TLS handshake timed out".to_owned())?
+                        .map_err(|e| format!("TLS: {e}"))?;
+                    exchange(stream, request).await
+                }
+            }
+        };
+        tokio::time::timeout(total, call).await.map_err(|_| "no answer in time".to_owned())?
+    }
+}
+
+fn connector(extra_ca: Option<&Path>) -> Result<TlsConnector, String> {
+    let mut roots = RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(path) = extra_ca {
+        let certs = CertificateDer::pem_file_iter(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        for cert in certs {
+            let cert = cert.map_err(|e| format!("{}: {e}", path.display()))?;
+            roots.add(cert).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(TlsConnector::from(Arc::new(config)))
+}
+
+async fn exchange<S>(stream: S, request: Request<Full<Bytes>>) -> Result<Answer, String>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("handshake: {e}"))?;
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    let response = sender.send_request(request).await.map_err(|e| format!("request: {e}"))?;
+    let status = response.status().as_u16();
+    let should_retry = response
+        .headers()
+        .get("stripe-should-retry")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.eq_ignore_ascii_case("true"));
+    let body = response.into_body().collect().await.map_err(|e| format!("body: {e}"))?.to_bytes();
+    Ok(Answer { status, should_retry, body })
 }

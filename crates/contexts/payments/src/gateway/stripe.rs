@@ -4,7 +4,7 @@
 //! same key, with exponential backoff and jitter; a run of them opens a circuit breaker that
 //! fails fast until the provider has had time to recover.
 
-use super::http::{Answer, Endpoint, send};
+use super::http::{Answer, Client, Endpoint};
 use super::{AuthorizeCall, Gateway, GatewayError, GatewayResult, Outcome};
 use bytes::Bytes;
 use http_body_util::Full;
@@ -17,10 +17,12 @@ use std::time::Duration;
 /// The API version every request pins, so that Stripe's changes reach us only when we move.
 pub const STRIPE_VERSION: &str = "2024-06-20";
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct StripeConfig {
-    /// `http://127.0.0.1:8420` for a local fake; Stripe's own needs TLS (not built yet).
+    /// `https://api.stripe.com`, or `http://127.0.0.1:8420` for a local fake.
     pub api_base: String,
+    /// Authorities to trust besides the Mozilla roots (a TLS-inspecting proxy's, a test's).
+    pub ca_file: Option<std::path::PathBuf>,
     pub secret_key: String,
     pub connect_timeout: Duration,
     /// The longest one call may take, answer included.
@@ -33,10 +35,21 @@ pub struct StripeConfig {
     pub breaker_open: Duration,
 }
 
+impl std::fmt::Debug for StripeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The secret key never reaches a log line.
+        f.debug_struct("StripeConfig")
+            .field("api_base", &self.api_base)
+            .field("secret_key", &"…")
+            .finish_non_exhaustive()
+    }
+}
+
 impl StripeConfig {
     pub fn new(api_base: &str, secret_key: &str) -> Self {
         Self {
             api_base: api_base.to_owned(),
+            ca_file: None,
             secret_key: secret_key.to_owned(),
             connect_timeout: Duration::from_secs(3),
             timeout: Duration::from_secs(10),
@@ -49,7 +62,7 @@ impl StripeConfig {
 }
 
 pub struct Stripe {
-    endpoint: Endpoint,
+    client: Client,
     config: StripeConfig,
     failures: AtomicU32,
     /// Microseconds since the epoch until which calls fail fast.
@@ -88,6 +101,11 @@ struct Created {
     id: String,
 }
 
+fn host_header(e: &Endpoint) -> String {
+    let default = if e.tls { 443 } else { 80 };
+    if e.port == default { e.host.clone() } else { format!("{}:{}", e.host, e.port) }
+}
+
 fn now_micros() -> i64 {
     kernel::time::Timestamp::now().as_micros()
 }
@@ -104,11 +122,11 @@ fn decline_code(e: &StripeError) -> &'static str {
 
 impl Stripe {
     pub fn new(config: StripeConfig) -> Result<Self, String> {
-        let endpoint = Endpoint::parse(&config.api_base)?;
+        let client = Client::new(Endpoint::parse(&config.api_base)?, config.ca_file.as_deref())?;
         if config.secret_key.trim().is_empty() {
             return Err("payments.stripe.secret_key is required".into());
         }
-        Ok(Self { endpoint, config, failures: AtomicU32::new(0), open_until: AtomicI64::new(0) })
+        Ok(Self { client, config, failures: AtomicU32::new(0), open_until: AtomicI64::new(0) })
     }
 
     fn request(&self, method: &str, path: &str, form: &[(&str, String)], key: Option<&str>) -> Request<Full<Bytes>> {
@@ -118,7 +136,7 @@ impl Stripe {
         let mut builder = Request::builder()
             .method(method)
             .uri(path)
-            .header("host", format!("{}:{}", self.endpoint.host, self.endpoint.port))
+            .header("host", host_header(self.client.endpoint()))
             .header("authorization", format!("Bearer {}", self.config.secret_key))
             .header("stripe-version", STRIPE_VERSION)
             .header("content-type", "application/x-www-form-urlencoded");
@@ -145,7 +163,7 @@ impl Stripe {
                 tokio::time::sleep(self.backoff(attempt)).await;
             }
             let request = self.request(method, path, form, key);
-            match send(&self.endpoint, request, self.config.connect_timeout, self.config.timeout).await {
+            match self.client.send(request, self.config.connect_timeout, self.config.timeout).await {
                 Ok(answer) => {
                     // Stripe's header, when sent, overrides what the status suggests.
                     let transient = matches!(answer.status, 409 | 429 | 500..=599);

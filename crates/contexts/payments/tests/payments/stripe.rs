@@ -164,3 +164,63 @@ async fn every_flow_against_localstripe() {
     let intent = raw(&base, "GET", &format!("/v1/payment_intents/{provider_ref}"), "").await;
     assert_eq!(intent["status"], "canceled");
 }
+
+/// The client speaks TLS: against a local TLS server whose certificate a test authority signed,
+/// the call goes through when that authority is trusted, and fails when only the public roots
+/// are (so an impostor cannot answer for Stripe).
+#[tokio::test]
+async fn the_client_speaks_tls_and_checks_the_certificate() {
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::rustls::ServerConfig;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/payments/tls");
+    let certs: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(dir.join("server.pem")).expect("cert").map(|c| c.expect("pem")).collect();
+    let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).expect("key");
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .expect("server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { return };
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(stream).await else { return };
+                let mut buf = vec![0u8; 16 * 1024];
+                let _ = tls.read(&mut buf).await;
+                let body = INTENT;
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.write_all(answer.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+
+    let base = format!("https://localhost:{port}");
+    let mut trusted = fast(&base);
+    trusted.ca_file = Some(dir.join("ca.pem"));
+    let stripe = Stripe::new(trusted).expect("config");
+    assert_eq!(
+        stripe.authorize(call("pay_tls")).await.expect("over TLS"),
+        Outcome::Authorized { provider_ref: "pi_fake1".into() }
+    );
+
+    let mut untrusted = fast(&base);
+    untrusted.retries = 0;
+    let stripe = Stripe::new(untrusted).expect("config");
+    let err = stripe.authorize(call("pay_tls")).await.expect_err("unknown authority");
+    assert!(matches!(&err, GatewayError::Transient(why) if why.contains("TLS")), "{err:?}");
+}

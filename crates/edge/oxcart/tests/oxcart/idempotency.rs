@@ -1,5 +1,6 @@
 //! The `Idempotency-Key` layer on its own terms: a key still being served is 409, an expired
-//! answer is forgotten, keys are the caller's own, and the purge deletes what expired.
+//! answer or an abandoned claim is forgotten, keys are the caller's own, and the purge deletes
+//! what expired.
 
 use axum::http::{Method, StatusCode};
 use kernel::auth::Role;
@@ -61,6 +62,19 @@ async fn in_flight_expired_and_scoped_keys() {
     assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.text);
     assert!(fresh.header("idempotent-replayed").is_none());
 
+    // A claim left unanswered by a request that died (a panic, a crash) is taken over.
+    let id3 = authorized(&app, "ord_3").await;
+    let dead = hex(&Sha256::digest(b"dead"));
+    let long_ago = now - store::idempotency::ABANDONED_AFTER - 1;
+    store::idempotency::claim(db, &format!("user:{admin_id}"), &dead, "died", long_ago, now + 60_000_000)
+        .await
+        .expect("claim");
+    let path3 = format!("/api/v1/payments/{id3}/capture");
+    let revived = app
+        .call_with_headers(Method::POST, &path3, Some(json!({})), Some(&admin), &[("idempotency-key", "dead")])
+        .await;
+    assert_eq!(revived.status, StatusCode::OK, "{}", revived.text);
+
     // A malformed key is refused before anything runs.
     let long = "x".repeat(300);
     let bad =
@@ -68,7 +82,7 @@ async fn in_flight_expired_and_scoped_keys() {
     assert_eq!((bad.status, bad.code()), (StatusCode::BAD_REQUEST, "idempotency_key_invalid".into()));
 
     let (kept,): (i64,) = db.fetch_one("SELECT COUNT(*) FROM store_idempotency", vec![]).await.expect("count");
-    assert!(kept >= 3, "{kept}");
+    assert!(kept >= 4, "{kept}");
     let purged = store::idempotency::purge(db, now + 25 * 3600 * 1_000_000).await.expect("purge");
     assert_eq!(purged as i64, kept, "a day later every answer has expired");
 }
