@@ -155,3 +155,89 @@ fn seed_adds_products_deterministically_and_reindex_rebuilds() {
     let bad = oxcart().args(["seed", "--products", "0", "--data-dir"]).arg(dir.path()).output().expect("runs");
     assert!(!bad.status.success());
 }
+
+fn post(port: u16, path: &str, body: &str, headers: &[(&str, &str)]) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out
+}
+
+/// PCI SAQ A, as an operator would check it: card numbers sent to the running server in a
+/// body, a header and a login are refused, and appear neither in its logs (at debug level) nor
+/// anywhere in its database files.
+#[test]
+fn card_numbers_reach_no_log_and_no_database_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let port = free_port();
+    let log = std::fs::File::create(dir.path().join("serve.log")).expect("log file");
+    let mut child = oxcart()
+        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(dir.path().join("data"))
+        .env("OXCART_LOG__LEVEL", "debug")
+        .env("OXCART_SERVER__METRICS_BIND", "")
+        .stdout(Stdio::from(log.try_clone().expect("clone")))
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("starts");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while get(port, "/health/live").is_none_or(|r| !r.starts_with("HTTP/1.1 200")) {
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let printed = std::fs::read_to_string(dir.path().join("serve.log")).expect("log");
+    let password = printed
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("admin@oxcart.test").map(|p| p.trim().to_owned()))
+        .expect("demo admin password");
+    let login =
+        post(port, "/api/v1/auth/login", &format!(r#"{{"email":"admin@oxcart.test","password":"{password}"}}"#), &[]);
+    let token = login.split("\"access_token\":\"").nth(1).and_then(|t| t.split('"').next()).expect("token").to_owned();
+    let bearer = format!("Bearer {token}");
+
+    let card = "4111111111111111";
+    let refund = post(
+        port,
+        "/api/v1/payments/pay_01JD3S0000000000000000000A/refunds",
+        &format!(r#"{{"amount":100,"reason":"refund to {card}"}}"#),
+        &[("Authorization", &bearer), ("Idempotency-Key", "k-1")],
+    );
+    assert!(refund.starts_with("HTTP/1.1 422") && refund.contains("card_number_refused"), "{refund}");
+    let keyed = post(
+        port,
+        "/api/v1/payments/pay_01JD3S0000000000000000000A/refunds",
+        r#"{"amount":100}"#,
+        &[("Authorization", &bearer), ("Idempotency-Key", card)],
+    );
+    assert!(keyed.starts_with("HTTP/1.1 422"), "{keyed}");
+    let hook =
+        post(port, "/api/v1/webhooks/stripe", &format!(r#"{{"card":"{card}"}}"#), &[("Stripe-Signature", "t=1,v1=00")]);
+    assert!(hook.starts_with("HTTP/1.1 404") && hook.contains("webhook_not_configured"), "{hook}");
+    let typed =
+        post(port, "/api/v1/auth/login", &format!(r#"{{"email":"{card}@example.com","password":"{card}"}}"#), &[]);
+    assert!(typed.starts_with("HTTP/1.1 4"), "{typed}");
+
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(child.wait().expect("exits").success());
+    let logged = std::fs::read(dir.path().join("serve.log")).expect("log");
+    assert!(!contains(&logged, card.as_bytes()), "the log holds the card number");
+    assert!(logged.len() > 1000 && contains(&logged, b"DEBUG"), "the log was written at debug level");
+    for entry in std::fs::read_dir(dir.path().join("data")).expect("data dir").flatten() {
+        if entry.path().is_file() {
+            let bytes = std::fs::read(entry.path()).expect("file");
+            assert!(!contains(&bytes, card.as_bytes()), "{} holds the card number", entry.path().display());
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
