@@ -15,7 +15,7 @@ pub mod webhook;
 
 pub use http::router;
 pub use service::{PaymentsConfig, PaymentsService};
-pub use settings::{Settings, StripeSettings};
+pub use settings::{PaypalSettings, Settings, StripeSettings};
 
 /// What tests and tools read to check the ledger's invariants; not part of the service API.
 pub mod audit {

@@ -7,9 +7,11 @@ use std::time::Duration;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
-    /// The payment provider: `sandbox` (built in: test tokens, no money moves) or `stripe`.
+    /// The payment provider: `sandbox` (built in: test tokens, no money moves), `stripe` or
+    /// `paypal`.
     pub provider: String,
     pub stripe: StripeSettings,
+    pub paypal: PaypalSettings,
     /// A payment whose provider answer was lost is looked up after this many seconds.
     pub reconcile_after_secs: u64,
     /// How often such payments are looked for.
@@ -21,6 +23,7 @@ impl Default for Settings {
         Self {
             provider: "sandbox".into(),
             stripe: StripeSettings::default(),
+            paypal: PaypalSettings::default(),
             reconcile_after_secs: 60,
             reconcile_interval_secs: 30,
         }
@@ -65,6 +68,39 @@ impl Default for StripeSettings {
     }
 }
 
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PaypalSettings {
+    pub client_id: String,
+    /// Never logged.
+    pub client_secret: String,
+    /// `https://api-m.paypal.com`, or `https://api-m.sandbox.paypal.com` for PayPal's sandbox.
+    pub api_base: String,
+    pub ca_file: Option<std::path::PathBuf>,
+    pub timeout_secs: u64,
+}
+
+impl std::fmt::Debug for PaypalSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaypalSettings")
+            .field("client_id", &self.client_id)
+            .field("api_base", &self.api_base)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for PaypalSettings {
+    fn default() -> Self {
+        Self {
+            client_id: String::new(),
+            client_secret: String::new(),
+            api_base: "https://api-m.paypal.com".into(),
+            ca_file: None,
+            timeout_secs: 10,
+        }
+    }
+}
+
 impl Settings {
     pub fn read(section: &Section) -> Result<Self, SettingsError> {
         let s: Self = section.read()?;
@@ -83,7 +119,19 @@ impl Settings {
                     return Err(section.bad("stripe.timeout_secs", "must be between 1 and 60"));
                 }
             }
-            _ => return Err(section.bad("provider", "must be `sandbox` or `stripe`")),
+            "paypal" => {
+                if s.paypal.client_id.trim().is_empty() || s.paypal.client_secret.trim().is_empty() {
+                    return Err(section
+                        .bad("paypal.client_id", "and paypal.client_secret are needed with provider = \"paypal\""));
+                }
+                if let Err(e) = crate::gateway::Endpoint::parse(&s.paypal.api_base) {
+                    return Err(section.bad("paypal.api_base", &e));
+                }
+                if !(1..=60).contains(&s.paypal.timeout_secs) {
+                    return Err(section.bad("paypal.timeout_secs", "must be between 1 and 60"));
+                }
+            }
+            _ => return Err(section.bad("provider", "must be `sandbox`, `stripe` or `paypal`")),
         }
         if !(5..=3600).contains(&s.reconcile_after_secs) {
             return Err(section.bad("reconcile_after_secs", "must be between 5 and 3600"));
@@ -102,6 +150,13 @@ impl Settings {
                 config.timeout = Duration::from_secs(self.stripe.timeout_secs);
                 config.ca_file = self.stripe.ca_file.clone();
                 std::sync::Arc::new(crate::gateway::Stripe::new(config)?)
+            }
+            "paypal" => {
+                let p = &self.paypal;
+                let mut config = crate::gateway::PaypalConfig::new(&p.api_base, &p.client_id, &p.client_secret);
+                config.timeout = Duration::from_secs(p.timeout_secs);
+                config.ca_file = p.ca_file.clone();
+                std::sync::Arc::new(crate::gateway::Paypal::new(config)?)
             }
             _ => std::sync::Arc::new(crate::gateway::Sandbox::default()),
         })

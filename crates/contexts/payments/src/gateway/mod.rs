@@ -4,9 +4,11 @@
 mod http;
 
 pub use http::Endpoint;
+mod paypal;
 mod sandbox;
 mod stripe;
 
+pub use paypal::{Paypal, PaypalConfig, paypal_amount};
 pub use sandbox::Sandbox;
 pub use stripe::{STRIPE_VERSION, Stripe, StripeConfig};
 
@@ -46,6 +48,13 @@ pub struct AuthorizeCall<'a> {
 
 pub type GatewayResult<T> = Result<T, GatewayError>;
 
+/// An amount in minor units of `currency`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money<'a> {
+    pub amount: i64,
+    pub currency: &'a str,
+}
+
 pub trait Gateway: Send + Sync + 'static {
     /// The provider's name, stored with each payment (`sandbox`, `stripe`).
     fn name(&self) -> &'static str;
@@ -57,8 +66,20 @@ pub trait Gateway: Send + Sync + 'static {
     /// What the provider knows of the authorization asked with `key`, when our record of its
     /// answer was lost; `None` when it never saw the call.
     fn lookup<'a>(&'a self, call: AuthorizeCall<'a>) -> BoxFuture<'a, GatewayResult<Option<Outcome>>>;
-    fn capture<'a>(&'a self, provider_ref: &'a str, amount: i64, key: &'a str) -> BoxFuture<'a, GatewayResult<()>>;
+    /// Takes `amount`; returns the reference refunds are made against (the capture's own at a
+    /// provider that has one, else `provider_ref`).
+    fn capture<'a>(
+        &'a self,
+        provider_ref: &'a str,
+        money: Money<'a>,
+        key: &'a str,
+    ) -> BoxFuture<'a, GatewayResult<String>>;
     fn cancel<'a>(&'a self, provider_ref: &'a str, key: &'a str) -> BoxFuture<'a, GatewayResult<()>>;
     /// Returns the provider's reference of the refund.
-    fn refund<'a>(&'a self, provider_ref: &'a str, amount: i64, key: &'a str) -> BoxFuture<'a, GatewayResult<String>>;
+    fn refund<'a>(
+        &'a self,
+        provider_ref: &'a str,
+        money: Money<'a>,
+        key: &'a str,
+    ) -> BoxFuture<'a, GatewayResult<String>>;
 }

@@ -10,7 +10,7 @@
 //! | `tok_sandbox_transient` | fails transiently on the first call for a key, then authorized |
 //! | `tok_sandbox_3ds` | requires action; authorized once confirmed |
 
-use super::{AuthorizeCall, Gateway, GatewayError, GatewayResult, Outcome};
+use super::{AuthorizeCall, Gateway, GatewayError, GatewayResult, Money, Outcome};
 use kernel::BoxFuture;
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -74,8 +74,13 @@ impl Gateway for Sandbox {
         Box::pin(async move { Ok(Some(self.decide(&call))) })
     }
 
-    fn capture<'a>(&'a self, _provider_ref: &'a str, _amount: i64, _key: &'a str) -> BoxFuture<'a, GatewayResult<()>> {
-        Box::pin(async { Ok(()) })
+    fn capture<'a>(
+        &'a self,
+        provider_ref: &'a str,
+        _money: Money<'a>,
+        _key: &'a str,
+    ) -> BoxFuture<'a, GatewayResult<String>> {
+        Box::pin(async move { Ok(provider_ref.to_owned()) })
     }
 
     fn cancel<'a>(&'a self, _provider_ref: &'a str, _key: &'a str) -> BoxFuture<'a, GatewayResult<()>> {
@@ -85,7 +90,7 @@ impl Gateway for Sandbox {
     fn refund<'a>(
         &'a self,
         _provider_ref: &'a str,
-        _amount: i64,
+        _money: Money<'a>,
         key: &'a str,
     ) -> BoxFuture<'a, GatewayResult<String>> {
         Box::pin(async move { Ok(format!("sbx_re_{key}")) })

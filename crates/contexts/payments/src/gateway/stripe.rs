@@ -5,7 +5,7 @@
 //! fails fast until the provider has had time to recover.
 
 use super::http::{Answer, Client, Endpoint};
-use super::{AuthorizeCall, Gateway, GatewayError, GatewayResult, Outcome};
+use super::{AuthorizeCall, Gateway, GatewayError, GatewayResult, Money, Outcome};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::Request;
@@ -283,11 +283,17 @@ impl Gateway for Stripe {
         Box::pin(async move { self.authorize(call).await.map(Some) })
     }
 
-    fn capture<'a>(&'a self, provider_ref: &'a str, amount: i64, key: &'a str) -> BoxFuture<'a, GatewayResult<()>> {
+    /// Stripe refunds name the PaymentIntent, so that is what refunds are made against.
+    fn capture<'a>(
+        &'a self,
+        provider_ref: &'a str,
+        money: Money<'a>,
+        key: &'a str,
+    ) -> BoxFuture<'a, GatewayResult<String>> {
         Box::pin(async move {
-            let form = [("amount_to_capture", amount.to_string())];
+            let form = [("amount_to_capture", money.amount.to_string())];
             let path = format!("/v1/payment_intents/{provider_ref}/capture");
-            Self::ok(self.call("POST", &path, &form, Some(key)).await?).map(drop)
+            Self::ok(self.call("POST", &path, &form, Some(key)).await?).map(|_| provider_ref.to_owned())
         })
     }
 
@@ -298,9 +304,14 @@ impl Gateway for Stripe {
         })
     }
 
-    fn refund<'a>(&'a self, provider_ref: &'a str, amount: i64, key: &'a str) -> BoxFuture<'a, GatewayResult<String>> {
+    fn refund<'a>(
+        &'a self,
+        provider_ref: &'a str,
+        money: Money<'a>,
+        key: &'a str,
+    ) -> BoxFuture<'a, GatewayResult<String>> {
         Box::pin(async move {
-            let form = [("payment_intent", provider_ref.to_owned()), ("amount", amount.to_string())];
+            let form = [("payment_intent", provider_ref.to_owned()), ("amount", money.amount.to_string())];
             let answer = Self::ok(self.call("POST", "/v1/refunds", &form, Some(key)).await?)?;
             let created: Created = serde_json::from_slice(&answer.body)
                 .map_err(|e| GatewayError::Transient(format!("unreadable refund: {e}")))?;

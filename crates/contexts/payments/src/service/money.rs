@@ -6,6 +6,7 @@ use super::{PaymentsService, illegal, load, payment_of, provider_error, state_of
 use crate::api::events::{PaymentCancelled, PaymentCaptured, PaymentRefunded};
 use crate::api::{Payment, PaymentState};
 use crate::domain::EntryKind;
+use crate::gateway::Money;
 use crate::store::{self as sql, EntryRow, PaymentRow};
 use kernel::id::new_id;
 use kernel::time::Timestamp;
@@ -57,14 +58,17 @@ impl PaymentsService {
         }
         let provider_ref = row.provider_ref.clone().unwrap_or_default();
         let provider_key = format!("{id}:capture");
-        self.gateway.capture(&provider_ref, amount, &provider_key).await.map_err(provider_error)?;
+        let money = Money { amount, currency: &row.currency };
+        let captured_ref = self.gateway.capture(&provider_ref, money, &provider_key).await.map_err(provider_error)?;
         let mut tx = self.db.begin().await?;
         row.captured = amount;
         if !transition(&mut tx, &mut row, PaymentState::Captured, actor, None).await? {
             tx.rollback().await?;
             return self.replay_or_conflict(id, "captured").await;
         }
-        sql::entry_insert(&mut tx, &entry(&row, EntryKind::Capture, amount, key, "succeeded", None)).await?;
+        let mut capture = entry(&row, EntryKind::Capture, amount, key, "succeeded", None);
+        capture.provider_ref = Some(captured_ref);
+        sql::entry_insert(&mut tx, &capture).await?;
         if amount < row.amount {
             // The provider releases the rest of the hold.
             let rest = row.amount - amount;
@@ -154,8 +158,13 @@ impl PaymentsService {
         }
         tx.commit().await?;
 
-        let provider_ref = row.provider_ref.clone().unwrap_or_default();
-        let asked = self.gateway.refund(&provider_ref, amount, &format!("{id}:refund:{key}")).await;
+        // Refunds are made against what the capture answered (PayPal's capture id, Stripe's intent).
+        let entries = sql::entry_list(&mut self.db.clone(), id).await?;
+        let captured = entries.iter().find(|e| e.kind == EntryKind::Capture.as_str() && e.status == "succeeded");
+        let target =
+            captured.and_then(|e| e.provider_ref.clone()).or_else(|| row.provider_ref.clone()).unwrap_or_default();
+        let money = Money { amount, currency: &row.currency };
+        let asked = self.gateway.refund(&target, money, &format!("{id}:refund:{key}")).await;
         let mut tx = self.db.begin().await?;
         // Refunds settling at once take turns here: each then sees the others' totals.
         sql::payment_lock(&mut tx, id).await?;

@@ -1,9 +1,10 @@
 //! Every integration suite of `payments`, in one test binary.
 
 mod common;
-mod fake_stripe;
 mod flows;
 mod http;
+mod paypal;
 mod refunds;
+mod scripted;
 mod stripe;
 mod webhooks;

@@ -2,14 +2,18 @@
 //! deadline, the circuit breaker), then every flow against localstripe, a real stateful fake
 //! of Stripe (`OXCART_TEST_STRIPE_URL`; skipped, and said so, without it).
 
-use crate::fake_stripe::{self, Reply};
-use payments::gateway::{AuthorizeCall, Gateway, GatewayError, Outcome, STRIPE_VERSION, Stripe, StripeConfig};
+use crate::scripted::{self, Reply};
+use payments::gateway::{AuthorizeCall, Gateway, GatewayError, Money, Outcome, STRIPE_VERSION, Stripe, StripeConfig};
 use std::time::{Duration, Instant};
 
 const INTENT: &str = r#"{"id":"pi_fake1","object":"payment_intent","status":"requires_capture"}"#;
 
 fn call(key: &str) -> AuthorizeCall<'_> {
     AuthorizeCall { amount: 1999, currency: "USD", token: "pm_card_visa", key }
+}
+
+fn usd(amount: i64) -> Money<'static> {
+    Money { amount, currency: "USD" }
 }
 
 fn fast(base: &str) -> StripeConfig {
@@ -21,7 +25,7 @@ fn fast(base: &str) -> StripeConfig {
 
 #[tokio::test]
 async fn transient_failures_are_retried_with_the_same_key() {
-    let fake = fake_stripe::start(vec![
+    let fake = scripted::start(vec![
         Reply::Status(500, r#"{"error":{"type":"api_error"}}"#),
         Reply::Status(429, r#"{"error":{"type":"rate_limit_error"}}"#),
         Reply::Status(200, INTENT),
@@ -41,7 +45,7 @@ async fn transient_failures_are_retried_with_the_same_key() {
 
 #[tokio::test]
 async fn refusals_are_not_retried_and_declines_are_answers() {
-    let fake = fake_stripe::start(vec![Reply::Status(
+    let fake = scripted::start(vec![Reply::Status(
         402,
         r#"{"error":{"type":"card_error","code":"card_declined","decline_code":"insufficient_funds","message":"Your card has insufficient funds."}}"#,
     )])
@@ -49,20 +53,20 @@ async fn refusals_are_not_retried_and_declines_are_answers() {
     let stripe = Stripe::new(fast(&fake.base)).expect("config");
     let outcome = stripe.authorize(call("pay_2")).await.expect("a decision");
     assert!(matches!(outcome, Outcome::Declined { code: "insufficient_funds", .. }), "{outcome:?}");
-    let bad = fake_stripe::start(vec![Reply::Status(
+    let bad = scripted::start(vec![Reply::Status(
         400,
         r#"{"error":{"type":"invalid_request_error","message":"No such payment_intent"}}"#,
     )])
     .await;
     let stripe = Stripe::new(fast(&bad.base)).expect("config");
-    let err = stripe.capture("pi_x", 100, "k").await.expect_err("refused");
+    let err = stripe.capture("pi_x", usd(100), "k").await.expect_err("refused");
     assert!(matches!(err, GatewayError::Refused { code: "provider_invalid_request", .. }), "{err:?}");
     assert_eq!(bad.seen.lock().expect("seen").len(), 1, "a 400 is not retried");
 }
 
 #[tokio::test]
 async fn a_silent_provider_times_out_and_then_the_breaker_fails_fast() {
-    let fake = fake_stripe::start(vec![Reply::Hang]).await;
+    let fake = scripted::start(vec![Reply::Hang]).await;
     let mut config = fast(&fake.base);
     config.timeout = Duration::from_millis(200);
     config.retries = 0;
@@ -70,12 +74,12 @@ async fn a_silent_provider_times_out_and_then_the_breaker_fails_fast() {
     let stripe = Stripe::new(config).expect("config");
     for _ in 0..3 {
         let started = Instant::now();
-        let err = stripe.capture("pi_x", 100, "k").await.expect_err("no answer");
+        let err = stripe.capture("pi_x", usd(100), "k").await.expect_err("no answer");
         assert!(matches!(err, GatewayError::Transient(_)));
         assert!(started.elapsed() < Duration::from_secs(2), "the deadline fired");
     }
     let calls = fake.seen.lock().expect("seen").len();
-    let err = stripe.capture("pi_x", 100, "k").await.expect_err("open");
+    let err = stripe.capture("pi_x", usd(100), "k").await.expect_err("open");
     assert!(matches!(&err, GatewayError::Transient(why) if why.contains("circuit breaker")), "{err:?}");
     assert_eq!(fake.seen.lock().expect("seen").len(), calls, "an open breaker sends nothing");
 }
@@ -125,10 +129,10 @@ async fn every_flow_against_localstripe() {
     let intent = raw(&base, "GET", &format!("/v1/payment_intents/{provider_ref}"), "").await;
     assert_eq!(intent["status"], "requires_capture", "{intent}");
     assert_eq!(intent["capture_method"], "manual");
-    stripe.capture(&provider_ref, 3000, &format!("{key}:capture")).await.expect("captured");
+    stripe.capture(&provider_ref, usd(3000), &format!("{key}:capture")).await.expect("captured");
     let intent = raw(&base, "GET", &format!("/v1/payment_intents/{provider_ref}"), "").await;
     assert_eq!(intent["status"], "succeeded", "{intent}");
-    let refund = stripe.refund(&provider_ref, 1000, &format!("{key}:refund")).await.expect("refunded");
+    let refund = stripe.refund(&provider_ref, usd(1000), &format!("{key}:refund")).await.expect("refunded");
     assert!(refund.starts_with("re_"), "{refund}");
 
     // Declined.

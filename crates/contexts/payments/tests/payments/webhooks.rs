@@ -1,7 +1,7 @@
 //! Stripe's webhooks through the real router: only signed, fresh, untampered events change a
 //! payment; each once, whatever order they come in. Then, with localstripe, a real delivery.
 
-use crate::fake_stripe::{self, Reply};
+use crate::scripted::{self, Reply};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use payments::api::{AuthorizeRequest, PaymentState, Payments};
@@ -55,8 +55,7 @@ fn now() -> i64 {
 #[tokio::test]
 async fn signed_events_apply_once_and_in_any_order() {
     for backend in testkit::backends() {
-        let fake =
-            fake_stripe::start(vec![Reply::Status(200, r#"{"id":"pi_hook1","status":"requires_capture"}"#)]).await;
+        let fake = scripted::start(vec![Reply::Status(200, r#"{"id":"pi_hook1","status":"requires_capture"}"#)]).await;
         let app = stripe_app(&backend, &fake.base).await;
         let paid = app.app.payments.payment_authorize(&request("ord_hook", "pm_card_visa")).await.expect("authorized");
         assert_eq!(paid.state, PaymentState::Authorized);
@@ -101,7 +100,7 @@ async fn signed_events_apply_once_and_in_any_order() {
 
 #[tokio::test]
 async fn unsigned_stale_or_tampered_events_change_nothing() {
-    let fake = fake_stripe::start(vec![Reply::Status(200, r#"{"id":"pi_hook2","status":"requires_capture"}"#)]).await;
+    let fake = scripted::start(vec![Reply::Status(200, r#"{"id":"pi_hook2","status":"requires_capture"}"#)]).await;
     let app = stripe_app(&TestBackend::Sqlite, &fake.base).await;
     let paid = app.app.payments.payment_authorize(&request("ord_bad", "pm_card_visa")).await.expect("authorized");
     let body = event("evt_x", "payment_intent.canceled", json!({"id": "pi_hook2"}));

@@ -1,5 +1,6 @@
-//! Faults localstripe cannot make: a tiny HTTP server speaking Stripe's wire format that answers
-//! from a script (500s, hangs, a given PaymentIntent), and records what it was sent.
+//! Faults localstripe cannot make, and providers with no fake of their own (PayPal): a tiny HTTP
+//! server that answers from a script (500s, hangs, a given body in the provider's wire format)
+//! and records what it was sent.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,19 +18,20 @@ pub enum Reply {
 #[derive(Debug, Clone)]
 pub struct Seen {
     pub method: String,
+    pub authorization: Option<String>,
     pub path: String,
     pub idempotency_key: Option<String>,
     pub stripe_version: Option<String>,
     pub body: String,
 }
 
-pub struct FakeStripe {
+pub struct Scripted {
     pub base: String,
     pub seen: Arc<Mutex<Vec<Seen>>>,
 }
 
 /// Serves `script` in order, then its last reply for ever.
-pub async fn start(script: Vec<Reply>) -> FakeStripe {
+pub async fn start(script: Vec<Reply>) -> Scripted {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -59,7 +61,9 @@ pub async fn start(script: Vec<Reply>) -> FakeStripe {
                             log.lock().expect("log").push(Seen {
                                 method: first.next().unwrap_or_default().to_owned(),
                                 path: first.next().unwrap_or_default().to_owned(),
-                                idempotency_key: header(&text, "idempotency-key"),
+                                idempotency_key: header(&text, "idempotency-key")
+                                    .or_else(|| header(&text, "paypal-request-id")),
+                                authorization: header(&text, "authorization"),
                                 stripe_version: header(&text, "stripe-version"),
                                 body: text[end + 4..].to_owned(),
                             });
@@ -80,7 +84,7 @@ pub async fn start(script: Vec<Reply>) -> FakeStripe {
             });
         }
     });
-    FakeStripe { base, seen }
+    Scripted { base, seen }
 }
 
 fn header(text: &str, name: &str) -> Option<String> {
