@@ -49,6 +49,12 @@ impl Endpoint {
         }
         Ok(Self { host: host.to_owned(), port, tls })
     }
+
+    /// The `Host` header: the port only when it is not the scheme's own.
+    pub fn host_header(&self) -> String {
+        let default = if self.tls { 443 } else { 80 };
+        if self.port == default { self.host.clone() } else { format!("{}:{}", self.host, self.port) }
+    }
 }
 
 /// Connects to one endpoint, over TLS when it says so.

@@ -100,12 +100,6 @@ impl Paypal {
         Ok(Self { client, config, token: Mutex::new(None) })
     }
 
-    fn host(&self) -> String {
-        let e = self.client.endpoint();
-        let default = if e.tls { 443 } else { 80 };
-        if e.port == default { e.host.clone() } else { format!("{}:{}", e.host, e.port) }
-    }
-
     async fn send(&self, request: Request<Full<Bytes>>) -> GatewayResult<Answer> {
         self.client
             .send(request, self.config.connect_timeout, self.config.timeout)
@@ -126,7 +120,7 @@ impl Paypal {
         let basic = base64::engine::general_purpose::STANDARD
             .encode(format!("{}:{}", self.config.client_id, self.config.client_secret));
         let request = Request::post("/v1/oauth2/token")
-            .header("host", self.host())
+            .header("host", self.client.endpoint().host_header())
             .header("authorization", format!("Basic {basic}"))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(Full::new(Bytes::from_static(b"grant_type=client_credentials")))
@@ -169,7 +163,7 @@ impl Paypal {
             let mut builder = Request::builder()
                 .method(method)
                 .uri(path)
-                .header("host", self.host())
+                .header("host", self.client.endpoint().host_header())
                 .header("authorization", format!("Bearer {token}"))
                 .header("content-type", "application/json")
                 .header("prefer", "return=representation");

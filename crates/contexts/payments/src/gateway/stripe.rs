@@ -101,11 +101,6 @@ struct Created {
     id: String,
 }
 
-fn host_header(e: &Endpoint) -> String {
-    let default = if e.tls { 443 } else { 80 };
-    if e.port == default { e.host.clone() } else { format!("{}:{}", e.host, e.port) }
-}
-
 fn now_micros() -> i64 {
     kernel::time::Timestamp::now().as_micros()
 }
@@ -136,7 +131,7 @@ impl Stripe {
         let mut builder = Request::builder()
             .method(method)
             .uri(path)
-            .header("host", host_header(self.client.endpoint()))
+            .header("host", self.client.endpoint().host_header())
             .header("authorization", format!("Bearer {}", self.config.secret_key))
             .header("stripe-version", STRIPE_VERSION)
             .header("content-type", "application/x-www-form-urlencoded");
