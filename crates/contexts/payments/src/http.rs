@@ -31,6 +31,7 @@ pub fn router(service: Arc<PaymentsService>) -> OpenApiRouter {
         .routes(routes!(refund_create))
         .routes(routes!(payment_confirm))
         .routes(routes!(stripe_webhook))
+        .routes(routes!(paypal_webhook))
         .with_state(service)
 }
 
@@ -165,4 +166,35 @@ pub struct WebhookAck {
     pub received: bool,
     /// The event was received before; nothing changed.
     pub duplicate: bool,
+}
+
+/// PayPal's events. Each delivery is checked by PayPal itself (`verify-webhook-signature`,
+/// against `payments.paypal.webhook_id`), then recorded once and applied like Stripe's.
+#[utoipa::path(post, path = "/webhooks/paypal", tag = "payments",
+    params(
+        ("PAYPAL-TRANSMISSION-ID" = String, Header), ("PAYPAL-TRANSMISSION-TIME" = String, Header),
+        ("PAYPAL-TRANSMISSION-SIG" = String, Header), ("PAYPAL-CERT-URL" = String, Header),
+        ("PAYPAL-AUTH-ALGO" = String, Header),
+    ),
+    request_body(content = serde_json::Value, content_type = "application/json", description = "A PayPal event"),
+    responses((status = 200, body = WebhookAck),
+    (status = 400, description = "`webhook_signature_invalid`, `webhook_payload_invalid`", body = Problem),
+    (status = 404, description = "`webhook_not_configured`", body = Problem),
+    (status = 413, body = Problem), (status = 503, description = "`payment_provider_unavailable`", body = Problem)))]
+pub async fn paypal_webhook(State(svc): Svc, headers: HeaderMap, body: axum::body::Bytes) -> Result<Json<WebhookAck>> {
+    if body.len() > WEBHOOK_LIMIT {
+        return Err(Error::new(kernel::ErrorKind::PayloadTooLarge, "payload_too_large", "The event is too large."));
+    }
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let transmission = (|| {
+        Some(crate::gateway::WebhookHeaders {
+            auth_algo: header("paypal-auth-algo")?,
+            cert_url: header("paypal-cert-url")?,
+            transmission_id: header("paypal-transmission-id")?,
+            transmission_sig: header("paypal-transmission-sig")?,
+            transmission_time: header("paypal-transmission-time")?,
+        })
+    })();
+    let new = svc.paypal_webhook(transmission, &body).await?;
+    Ok(Json(WebhookAck { received: true, duplicate: !new }))
 }

@@ -77,6 +77,8 @@ pub struct PaypalSettings {
     /// `https://api-m.paypal.com`, or `https://api-m.sandbox.paypal.com` for PayPal's sandbox.
     pub api_base: String,
     pub ca_file: Option<std::path::PathBuf>,
+    /// The id PayPal gave `POST /api/v1/webhooks/paypal`; without it no delivery is taken.
+    pub webhook_id: Option<String>,
     pub timeout_secs: u64,
 }
 
@@ -96,6 +98,7 @@ impl Default for PaypalSettings {
             client_secret: String::new(),
             api_base: "https://api-m.paypal.com".into(),
             ca_file: None,
+            webhook_id: None,
             timeout_secs: 10,
         }
     }
@@ -156,6 +159,7 @@ impl Settings {
                 let mut config = crate::gateway::PaypalConfig::new(&p.api_base, &p.client_id, &p.client_secret);
                 config.timeout = Duration::from_secs(p.timeout_secs);
                 config.ca_file = p.ca_file.clone();
+                config.webhook_id = p.webhook_id.clone().filter(|id| !id.trim().is_empty());
                 std::sync::Arc::new(crate::gateway::Paypal::new(config)?)
             }
             _ => std::sync::Arc::new(crate::gateway::Sandbox::default()),

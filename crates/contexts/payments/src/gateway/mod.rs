@@ -8,7 +8,7 @@ mod paypal;
 mod sandbox;
 mod stripe;
 
-pub use paypal::{Paypal, PaypalConfig, paypal_amount};
+pub use paypal::{Paypal, PaypalConfig, paypal_amount, paypal_minor};
 pub use sandbox::Sandbox;
 pub use stripe::{STRIPE_VERSION, Stripe, StripeConfig};
 
@@ -48,6 +48,16 @@ pub struct AuthorizeCall<'a> {
 
 pub type GatewayResult<T> = Result<T, GatewayError>;
 
+/// PayPal's transmission headers of one webhook delivery.
+#[derive(Debug, Clone, Default)]
+pub struct WebhookHeaders {
+    pub auth_algo: String,
+    pub cert_url: String,
+    pub transmission_id: String,
+    pub transmission_sig: String,
+    pub transmission_time: String,
+}
+
 /// An amount in minor units of `currency`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Money<'a> {
@@ -75,6 +85,15 @@ pub trait Gateway: Send + Sync + 'static {
         key: &'a str,
     ) -> BoxFuture<'a, GatewayResult<String>>;
     fn cancel<'a>(&'a self, provider_ref: &'a str, key: &'a str) -> BoxFuture<'a, GatewayResult<()>>;
+    /// Whether the provider vouches for a webhook delivery (PayPal checks its own signatures
+    /// remotely; a provider that signs with a shared secret is checked locally instead).
+    fn webhook_verify<'a>(
+        &'a self,
+        _headers: &'a WebhookHeaders,
+        _event: &'a serde_json::Value,
+    ) -> BoxFuture<'a, GatewayResult<bool>> {
+        Box::pin(async { Ok(false) })
+    }
     /// Returns the provider's reference of the refund.
     fn refund<'a>(
         &'a self,

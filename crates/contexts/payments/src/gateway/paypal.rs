@@ -6,7 +6,7 @@
 //! Transient failures (connection errors, 429, 5xx) are retried with the same request id.
 
 use super::http::{Answer, Client, Endpoint};
-use super::{AuthorizeCall, Gateway, GatewayError, GatewayResult, Money, Outcome};
+use super::{AuthorizeCall, Gateway, GatewayError, GatewayResult, Money, Outcome, WebhookHeaders};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::Request;
@@ -23,6 +23,8 @@ pub struct PaypalConfig {
     pub client_id: String,
     pub client_secret: String,
     pub ca_file: Option<std::path::PathBuf>,
+    /// The id PayPal gave the webhook endpoint; deliveries are verified against it.
+    pub webhook_id: Option<String>,
     pub connect_timeout: Duration,
     pub timeout: Duration,
     pub retries: u32,
@@ -46,6 +48,7 @@ impl PaypalConfig {
             client_id: client_id.to_owned(),
             client_secret: client_secret.to_owned(),
             ca_file: None,
+            webhook_id: None,
             connect_timeout: Duration::from_secs(3),
             timeout: Duration::from_secs(10),
             retries: 2,
@@ -78,6 +81,18 @@ pub fn paypal_amount(amount: i64, currency: &str) -> String {
     } else {
         format!("{}{}.{:02}", if amount < 0 { "-" } else { "" }, amount.abs() / 100, amount.abs() % 100)
     }
+}
+
+/// PayPal's decimal string back in minor units (`None` when it is not one).
+pub fn paypal_minor(value: &str, currency: &str) -> Option<i64> {
+    if matches!(currency, "JPY" | "HUF" | "TWD") {
+        return value.parse().ok();
+    }
+    let (units, cents) = value.split_once('.').unwrap_or((value, "00"));
+    if cents.len() != 2 {
+        return None;
+    }
+    units.parse::<i64>().ok()?.checked_mul(100)?.checked_add(cents.parse::<i64>().ok()?)
 }
 
 /// PayPal's money object.
@@ -284,11 +299,7 @@ impl Gateway for Paypal {
             let value = order.pointer("/purchase_units/0/amount/value").and_then(Value::as_str).unwrap_or("0");
             let currency =
                 order.pointer("/purchase_units/0/amount/currency_code").and_then(Value::as_str).unwrap_or("");
-            let minor = if matches!(currency, "JPY" | "HUF" | "TWD") {
-                value.parse::<i64>().unwrap_or(0)
-            } else {
-                value.replace('.', "").parse::<i64>().unwrap_or(0)
-            };
+            let minor = paypal_minor(value, currency).unwrap_or(0);
             let call = AuthorizeCall { amount: minor, currency, token: provider_ref, key: provider_ref };
             self.authorize_order(call, &format!("{provider_ref}:confirm")).await
         })
@@ -318,6 +329,30 @@ impl Gateway for Paypal {
         Box::pin(async move {
             let path = format!("/v2/payments/authorizations/{provider_ref}/void");
             Self::ok(self.call("POST", &path, None, Some(key)).await?).map(drop)
+        })
+    }
+
+    /// PayPal's own check of a delivery: `verify-webhook-signature` answers SUCCESS or FAILURE.
+    fn webhook_verify<'a>(
+        &'a self,
+        headers: &'a WebhookHeaders,
+        event: &'a Value,
+    ) -> BoxFuture<'a, GatewayResult<bool>> {
+        Box::pin(async move {
+            let Some(webhook_id) = &self.config.webhook_id else { return Ok(false) };
+            let body = json!({
+                "auth_algo": headers.auth_algo,
+                "cert_url": headers.cert_url,
+                "transmission_id": headers.transmission_id,
+                "transmission_sig": headers.transmission_sig,
+                "transmission_time": headers.transmission_time,
+                "webhook_id": webhook_id,
+                "webhook_event": event,
+            });
+            let path = "/v1/notifications/verify-webhook-signature";
+            let answer = Self::ok(self.call("POST", path, Some(body), None).await?)?;
+            let verdict: Value = serde_json::from_slice(&answer.body).unwrap_or(Value::Null);
+            Ok(verdict.get("verification_status").and_then(Value::as_str) == Some("SUCCESS"))
         })
     }
 

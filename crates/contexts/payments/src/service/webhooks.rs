@@ -5,6 +5,7 @@ use super::{PaymentsService, state_of, transition};
 use crate::api::PaymentState;
 use crate::api::events::{PaymentAuthorized, PaymentCancelled, PaymentCaptured, PaymentFailed, PaymentRefunded};
 use crate::domain::EntryKind;
+use crate::gateway::{WebhookHeaders, paypal_minor};
 use crate::store::{self as sql, EntryRow, PaymentRow};
 use crate::webhook::{self, Refused, StripeEvent};
 use bus::Handler;
@@ -26,6 +27,21 @@ impl Event for StripeEventReceived {
     const TYPE: &'static str = "payments.stripe_event_received";
     fn aggregate_id(&self) -> &str {
         &self.event.id
+    }
+}
+
+/// A PayPal event PayPal vouched for, queued for the consumer (internal to payments).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PaypalEventReceived {
+    pub id: String,
+    pub event_type: String,
+    pub resource: serde_json::Value,
+}
+
+impl Event for PaypalEventReceived {
+    const TYPE: &'static str = "payments.paypal_event_received";
+    fn aggregate_id(&self) -> &str {
+        &self.id
     }
 }
 
@@ -64,7 +80,38 @@ fn signature_invalid(why: Refused) -> Error {
     Error::bad_request("webhook_signature_invalid", detail)
 }
 
-/// Applies verified Stripe events to payments.
+impl PaymentsService {
+    /// Has PayPal check one delivery, then records it; true when it was new.
+    pub async fn paypal_webhook(&self, headers: Option<WebhookHeaders>, body: &[u8]) -> Result<bool> {
+        let Some(headers) = headers else { return Err(signature_invalid(Refused::NoSignature)) };
+        if self.gateway.name() != "paypal" {
+            return Err(Error::not_found("webhook_not_configured", "PayPal webhooks are not configured here."));
+        }
+        let event: serde_json::Value = serde_json::from_slice(body)
+            .map_err(|_| Error::bad_request("webhook_payload_invalid", "The body is not a PayPal event."))?;
+        if !self.gateway.webhook_verify(&headers, &event).await.map_err(super::provider_error)? {
+            return Err(signature_invalid(Refused::Mismatch));
+        }
+        let (Some(id), Some(kind)) = (text(&event, "id"), text(&event, "event_type")) else {
+            return Err(Error::bad_request("webhook_payload_invalid", "The body is not a PayPal event."));
+        };
+        let received = PaypalEventReceived {
+            id: id.to_owned(),
+            event_type: kind.to_owned(),
+            resource: event.get("resource").cloned().unwrap_or_default(),
+        };
+        let mut tx = self.db.begin().await?;
+        if !sql::webhook_seen(&mut tx, &received.id, &received.event_type, Timestamp::now().as_micros()).await? {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        outbox::emit(&mut tx, &received).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+/// Applies verified provider events to payments.
 pub struct StripeEvents;
 
 impl Handler for StripeEvents {
@@ -73,11 +120,14 @@ impl Handler for StripeEvents {
     }
 
     fn topics(&self) -> &'static [&'static str] {
-        &[StripeEventReceived::TYPE]
+        &[StripeEventReceived::TYPE, PaypalEventReceived::TYPE]
     }
 
     fn handle<'a>(&'a self, tx: &'a mut Tx, event: &'a Envelope) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
+            if event.event_type == PaypalEventReceived::TYPE {
+                return apply_paypal(tx, &event.decode()?).await;
+            }
             let received: StripeEventReceived = event.decode()?;
             apply(tx, &received.event).await
         })
@@ -221,6 +271,52 @@ async fn refunded(
             currency: row.currency.clone(),
         };
         outbox::emit(tx, &e).await?;
+    }
+    Ok(())
+}
+
+/// PayPal's events: a capture or a void made at PayPal (its dashboard, or ours whose answer
+/// was lost). Refund events are not read yet.
+async fn apply_paypal(tx: &mut Tx, event: &PaypalEventReceived) -> Result<()> {
+    let resource = &event.resource;
+    let authorization = match event.event_type.as_str() {
+        "PAYMENT.CAPTURE.COMPLETED" => resource.pointer("/supplementary_data/related_ids/authorization_id"),
+        "PAYMENT.AUTHORIZATION.VOIDED" => resource.get("id"),
+        _ => None,
+    };
+    let Some(authorization) = authorization.and_then(|a| a.as_str()) else { return Ok(()) };
+    let Some(mut row) = sql::payment_by_provider_ref(tx, "paypal", authorization).await? else { return Ok(()) };
+    let reason = format!("paypal {}", event.event_type);
+    let state = state_of(&row);
+    match event.event_type.as_str() {
+        "PAYMENT.CAPTURE.COMPLETED" if state == PaymentState::Authorized => {
+            let value = resource.pointer("/amount/value").and_then(|v| v.as_str()).unwrap_or("");
+            let amount = paypal_minor(value, &row.currency).unwrap_or(row.amount);
+            row.captured = amount;
+            if transition(tx, &mut row, PaymentState::Captured, "system:paypal", Some(&reason)).await? {
+                let mut capture = entry(&row, EntryKind::Capture, amount, &event.id);
+                capture.provider_ref = text(resource, "id").map(str::to_owned);
+                sql::entry_insert(tx, &capture).await?;
+                let e = PaymentCaptured {
+                    payment_id: row.id.clone(),
+                    reference: row.reference.clone(),
+                    amount,
+                    currency: row.currency.clone(),
+                };
+                outbox::emit(tx, &e).await?;
+            }
+        }
+        "PAYMENT.AUTHORIZATION.VOIDED" if state.can(PaymentState::Cancelled) => {
+            let moved = transition(tx, &mut row, PaymentState::Cancelled, "system:paypal", Some(&reason)).await?;
+            if moved {
+                if state == PaymentState::Authorized {
+                    sql::entry_insert(tx, &entry(&row, EntryKind::Void, row.amount, &event.id)).await?;
+                }
+                outbox::emit(tx, &PaymentCancelled { payment_id: row.id.clone(), reference: row.reference.clone() })
+                    .await?;
+            }
+        }
+        _ => {}
     }
     Ok(())
 }

@@ -3,7 +3,9 @@
 //! PayPal's refusals map to our outcomes, and captures and refunds name the right objects.
 
 use crate::scripted::{self, Reply};
-use payments::gateway::{AuthorizeCall, Gateway, GatewayError, Money, Outcome, Paypal, PaypalConfig, paypal_amount};
+use payments::gateway::{
+    AuthorizeCall, Gateway, GatewayError, Money, Outcome, Paypal, PaypalConfig, paypal_amount, paypal_minor,
+};
 use std::time::Duration;
 
 const TOKEN: &str = r#"{"access_token":"A21AA-token","token_type":"Bearer","expires_in":32400}"#;
@@ -26,6 +28,13 @@ fn amounts_are_written_in_the_currency_s_decimals() {
     assert_eq!(paypal_amount(5, "EUR"), "0.05");
     assert_eq!(paypal_amount(100, "USD"), "1.00");
     assert_eq!(paypal_amount(1999, "JPY"), "1999");
+    for (value, currency, minor) in
+        [("19.99", "USD", Some(1999)), ("0.05", "EUR", Some(5)), ("1999", "JPY", Some(1999))]
+    {
+        assert_eq!(paypal_minor(value, currency), minor, "{value}");
+    }
+    assert_eq!(paypal_minor("19.9", "USD"), None, "PayPal always writes two decimals");
+    assert_eq!(paypal_minor("x", "USD"), None);
 }
 
 #[tokio::test]
@@ -153,4 +162,89 @@ async fn a_paypal_payment_through_the_service() {
     let refs: Vec<_> = ledger.iter().map(|e| (e.kind.as_str(), e.provider_ref.clone().unwrap_or_default())).collect();
     assert_eq!(refs[1], ("capture", "2GG279541U471931P".to_owned()), "{refs:?}");
     assert_eq!(refs[2], ("refund", "1JU08902781691411".to_owned()), "{refs:?}");
+}
+
+/// PayPal's webhook: PayPal vouches for each delivery; a capture made at PayPal then makes the
+/// payment captured here, once, however often it is delivered; a delivery PayPal disowns or
+/// one without its headers changes nothing.
+#[tokio::test]
+async fn paypal_events_apply_once_when_paypal_vouches_for_them() {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use payments::api::{AuthorizeRequest, PaymentState, Payments};
+    let fake = scripted::start(vec![
+        Reply::Status(200, TOKEN),
+        Reply::Status(201, AUTHORIZED),
+        Reply::Status(200, r#"{"verification_status":"SUCCESS"}"#),
+        Reply::Status(200, r#"{"verification_status":"SUCCESS"}"#),
+        Reply::Status(200, r#"{"verification_status":"FAILURE"}"#),
+    ])
+    .await;
+    let base = fake.base.clone();
+    let app = testkit::TestApp::spawn_with(&testkit::TestBackend::Sqlite, move |c| {
+        c.set("payments.provider", "paypal");
+        c.set(
+            "payments.paypal",
+            serde_json::json!({"client_id": "id", "client_secret": "secret", "api_base": base, "webhook_id": "WH-ID"}),
+        );
+    })
+    .await;
+    let request = AuthorizeRequest {
+        reference: "ord_ppw".into(),
+        customer_id: None,
+        seller_ids: vec![],
+        amount: 1999,
+        currency: "USD".into(),
+        token: "5O190127TN364715T".into(),
+        idempotency_key: "k".into(),
+        capture: false,
+    };
+    let paid = app.app.payments.payment_authorize(&request).await.expect("authorized");
+    assert_eq!(paid.state, PaymentState::Authorized);
+    let event = serde_json::json!({
+        "id": "WH-58D329510W468432D-8HN650336L201105X",
+        "event_type": "PAYMENT.CAPTURE.COMPLETED",
+        "resource": {"id": "2GG279541U471931P", "status": "COMPLETED", "amount": {"currency_code": "USD", "value": "19.99"},
+            "supplementary_data": {"related_ids": {"authorization_id": "0VF52814937998046"}}}
+    })
+    .to_string();
+    let deliver = |signed: bool| {
+        let mut builder = Request::post("/api/v1/webhooks/paypal").header("content-type", "application/json");
+        if signed {
+            for (name, value) in [
+                ("paypal-auth-algo", "SHA256withRSA"),
+                ("paypal-cert-url", "https://api.paypal.com/v1/notifications/certs/CERT"),
+                ("paypal-transmission-id", "69cd13f0-d67a-11e5-baa3-778b53f4ae55"),
+                (
+                    "paypal-transmission-sig",
+                    "lmI95Jx3Y9nhR5SJWlHVIWpg4AgFk7n9bCHSRxbrd8A9zrhdu2rMyFrmz+Zjh3s3boXB07VXCXUZy/UFzUlnGJn0wDugt7FlSvdKeIJenLRemUxYCPVoEZzg9VFNqOa48gMkvF+XTpxBeUx/kWy6B5cp7GkT2+pOowfRK7OaynuxUoKW3JcMWw272VKjLTtTAShncla7tGF+55rxyt2KNZIIqxNMJ48RDZheGU5w1npu9dZHnPgTXB9iomeVRoD8O/jhRpnKsGrDschyNdkeh81BJJMH4Ctc6lnCCquoP/GzCzz33MMsNdid7vL/NIWaCsekQpW26FpWPi/tfj8nLA==",
+                ),
+                ("paypal-transmission-time", "2026-12-02T04:00:00Z"),
+            ] {
+                builder = builder.header(name, value);
+            }
+        }
+        builder.body(Body::from(event.clone())).expect("request")
+    };
+    let first = app.send(deliver(true)).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    app.settle().await;
+    let now = app.app.payments.payment_status(&paid.id).await.expect("status");
+    assert_eq!((now.state, now.amounts.captured), (PaymentState::Captured, 1999));
+    let again = app.send(deliver(true)).await;
+    assert_eq!((again.status, again.json()["duplicate"].clone()), (StatusCode::OK, serde_json::json!(true)));
+    let disowned = app.send(deliver(true)).await;
+    assert_eq!((disowned.status, disowned.code()), (StatusCode::BAD_REQUEST, "webhook_signature_invalid".into()));
+    let bare = app.send(deliver(false)).await;
+    assert_eq!((bare.status, bare.code()), (StatusCode::BAD_REQUEST, "webhook_signature_invalid".into()));
+    let seen = fake.seen.lock().expect("seen").clone();
+    let verify = seen.iter().find(|s| s.path == "/v1/notifications/verify-webhook-signature").expect("asked PayPal");
+    assert!(
+        verify.body.contains(r#""webhook_id":"WH-ID""#) && verify.body.contains("PAYMENT.CAPTURE.COMPLETED"),
+        "{}",
+        verify.body
+    );
+    let mut db = app.app.db.clone();
+    let ledger = payments::audit::entry_list(&mut db, &paid.id).await.expect("ledger");
+    assert_eq!(ledger.iter().filter(|e| e.kind == "capture").count(), 1);
 }
