@@ -2,12 +2,13 @@
 //! same key), apply its decision; the customer's action; and the reconciler that settles
 //! payments whose answer was lost.
 
+use super::record;
 use super::{PaymentsService, illegal, load, payment_of, provider_error, state_of, transition};
-use crate::api::events::{PaymentAuthorized, PaymentFailed, PaymentRequiresAction};
+use crate::api::events::{PaymentFailed, PaymentRequiresAction};
 use crate::api::{AuthorizeRequest, Payment, PaymentState};
-use crate::domain::{EntryKind, MAX_ATTEMPTS, looks_like_card_number};
+use crate::domain::{MAX_ATTEMPTS, looks_like_card_number};
 use crate::gateway::{AuthorizeCall, GatewayError, Outcome};
-use crate::store::{self as sql, EntryRow, HistoryRow, PaymentRow};
+use crate::store::{self as sql, HistoryRow, PaymentRow};
 use kernel::id::new_id;
 use kernel::time::Timestamp;
 use kernel::{Error, Result, Validation};
@@ -137,32 +138,8 @@ impl PaymentsService {
         row.failure_code = None;
         let moved = match outcome {
             Outcome::Authorized { provider_ref } => {
-                row.provider_ref = Some(provider_ref.clone());
-                row.next_action = None;
-                let moved = transition(&mut tx, &mut row, PaymentState::Authorized, actor, None).await?;
-                if moved {
-                    let entry = EntryRow {
-                        id: new_id("led"),
-                        payment_id: row.id.clone(),
-                        kind: EntryKind::Authorization.as_str().into(),
-                        amount: row.amount,
-                        currency: row.currency.clone(),
-                        provider_ref: Some(provider_ref),
-                        idempotency_key: "authorize".into(),
-                        status: "succeeded".into(),
-                        reason: None,
-                        created_at: row.updated_at,
-                    };
-                    sql::entry_insert(&mut tx, &entry).await?;
-                    let event = PaymentAuthorized {
-                        payment_id: row.id.clone(),
-                        reference: row.reference.clone(),
-                        amount: row.amount,
-                        currency: row.currency.clone(),
-                    };
-                    outbox::emit(&mut tx, &event).await?;
-                }
-                moved
+                row.provider_ref = Some(provider_ref);
+                record::authorized(&mut tx, &mut row, actor, None).await?
             }
             Outcome::RequiresAction { provider_ref, next_action } => {
                 let action = serde_json::to_string(&next_action).unwrap_or_default().replace("{id}", &row.id);

@@ -7,6 +7,7 @@ mod authorize;
 pub(crate) use authorize::card_number;
 mod money;
 mod read;
+mod record;
 mod webhooks;
 
 pub(crate) use webhooks::handler as stripe_events;

@@ -2,31 +2,16 @@
 //! harmless), then the answer is recorded; a refund's amount is held before the provider is
 //! asked, so concurrent refunds can never exceed the capture.
 
+use super::record::{self, ledger_entry};
 use super::{PaymentsService, illegal, load, payment_of, provider_error, state_of, transition};
-use crate::api::events::{PaymentCancelled, PaymentCaptured, PaymentRefunded};
+use crate::api::events::PaymentRefunded;
 use crate::api::{Payment, PaymentState};
 use crate::domain::EntryKind;
 use crate::gateway::Money;
-use crate::store::{self as sql, EntryRow, PaymentRow};
-use kernel::id::new_id;
+use crate::store as sql;
 use kernel::time::Timestamp;
 use kernel::{Error, Result};
 use store::{Tx, outbox};
-
-fn entry(row: &PaymentRow, kind: EntryKind, amount: i64, key: &str, status: &str, reason: Option<&str>) -> EntryRow {
-    EntryRow {
-        id: new_id("led"),
-        payment_id: row.id.clone(),
-        kind: kind.as_str().into(),
-        amount,
-        currency: row.currency.clone(),
-        provider_ref: row.provider_ref.clone(),
-        idempotency_key: key.to_owned(),
-        status: status.into(),
-        reason: reason.map(str::to_owned),
-        created_at: Timestamp::now().as_micros(),
-    }
-}
 
 fn key_check(key: &str) -> Result<()> {
     if key.trim().is_empty() || key.len() > 255 {
@@ -61,27 +46,10 @@ impl PaymentsService {
         let money = Money { amount, currency: &row.currency };
         let captured_ref = self.gateway.capture(&provider_ref, money, &provider_key).await.map_err(provider_error)?;
         let mut tx = self.db.begin().await?;
-        row.captured = amount;
-        if !transition(&mut tx, &mut row, PaymentState::Captured, actor, None).await? {
+        if !record::captured(&mut tx, &mut row, amount, Some(captured_ref), key, actor, None).await? {
             tx.rollback().await?;
             return self.replay_or_conflict(id, "captured").await;
         }
-        let mut capture = entry(&row, EntryKind::Capture, amount, key, "succeeded", None);
-        capture.provider_ref = Some(captured_ref);
-        sql::entry_insert(&mut tx, &capture).await?;
-        if amount < row.amount {
-            // The provider releases the rest of the hold.
-            let rest = row.amount - amount;
-            sql::entry_insert(&mut tx, &entry(&row, EntryKind::Void, rest, key, "succeeded", Some("partial capture")))
-                .await?;
-        }
-        let event = PaymentCaptured {
-            payment_id: row.id.clone(),
-            reference: row.reference.clone(),
-            amount,
-            currency: row.currency.clone(),
-        };
-        outbox::emit(&mut tx, &event).await?;
         tx.commit().await?;
         payment_of(&mut self.db.clone(), row).await
     }
@@ -110,15 +78,10 @@ impl PaymentsService {
             self.gateway.cancel(&provider_ref, &format!("{id}:cancel")).await.map_err(provider_error)?;
         }
         let mut tx = self.db.begin().await?;
-        if !transition(&mut tx, &mut row, PaymentState::Cancelled, actor, None).await? {
+        if !record::cancelled(&mut tx, &mut row, state, "cancel", actor, None).await? {
             tx.rollback().await?;
             return self.replay_or_conflict(id, "cancelled").await;
         }
-        if state == PaymentState::Authorized {
-            sql::entry_insert(&mut tx, &entry(&row, EntryKind::Void, row.amount, "cancel", "succeeded", None)).await?;
-        }
-        outbox::emit(&mut tx, &PaymentCancelled { payment_id: row.id.clone(), reference: row.reference.clone() })
-            .await?;
         tx.commit().await?;
         payment_of(&mut self.db.clone(), row).await
     }
@@ -151,7 +114,8 @@ impl PaymentsService {
                 format!("At most {left} is left to refund."),
             ));
         }
-        let pending = entry(&row, EntryKind::Refund, amount, key, "pending", Some(reason).filter(|r| !r.is_empty()));
+        let pending =
+            ledger_entry(&row, EntryKind::Refund, amount, key, "pending", Some(reason).filter(|r| !r.is_empty()));
         if !sql::entry_insert(&mut tx, &pending).await? {
             tx.rollback().await?; // the same key raced itself: the first one holds the amount
             return payment_of(&mut self.db.clone(), load(&mut self.db.clone(), id).await?).await;

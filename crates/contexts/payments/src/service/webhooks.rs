@@ -1,16 +1,16 @@
 //! Provider events: received (verified, recorded once, queued in the outbox) and applied (by
 //! the consumer, in its inbox transaction) to the payment they name.
 
+use super::record::{self, ledger_entry};
 use super::{PaymentsService, state_of, transition};
 use crate::api::PaymentState;
-use crate::api::events::{PaymentAuthorized, PaymentCancelled, PaymentCaptured, PaymentFailed, PaymentRefunded};
+use crate::api::events::{PaymentFailed, PaymentRefunded};
 use crate::domain::EntryKind;
 use crate::gateway::{WebhookHeaders, paypal_minor};
-use crate::store::{self as sql, EntryRow, PaymentRow};
+use crate::store::{self as sql, PaymentRow};
 use crate::webhook::{self, Refused, StripeEvent};
 use bus::Handler;
 use kernel::event::{Envelope, Event};
-use kernel::id::new_id;
 use kernel::time::Timestamp;
 use kernel::{BoxFuture, Error, Result};
 use serde::{Deserialize, Serialize};
@@ -162,17 +162,7 @@ async fn apply(tx: &mut Tx, event: &StripeEvent) -> Result<()> {
             }
             if state_of(&row) == PaymentState::Authorized {
                 let amount = object.get("amount_received").and_then(|v| v.as_i64()).unwrap_or(row.amount);
-                row.captured = amount;
-                if transition(tx, &mut row, PaymentState::Captured, ACTOR, Some(&reason)).await? {
-                    sql::entry_insert(tx, &entry(&row, EntryKind::Capture, amount, &event.id)).await?;
-                    let e = PaymentCaptured {
-                        payment_id: row.id.clone(),
-                        reference: row.reference.clone(),
-                        amount,
-                        currency: row.currency.clone(),
-                    };
-                    outbox::emit(tx, &e).await?;
-                }
+                record::captured(tx, &mut row, amount, None, &key(&event.id), ACTOR, Some(&reason)).await?;
             }
         }
         "payment_intent.payment_failed" if matches!(state, PaymentState::Processing | PaymentState::RequiresAction) => {
@@ -190,14 +180,7 @@ async fn apply(tx: &mut Tx, event: &StripeEvent) -> Result<()> {
             transition(tx, &mut row, PaymentState::RequiresAction, ACTOR, Some(&reason)).await?;
         }
         "payment_intent.canceled" if state.can(PaymentState::Cancelled) => {
-            let moved = transition(tx, &mut row, PaymentState::Cancelled, ACTOR, Some(&reason)).await?;
-            if moved {
-                if state == PaymentState::Authorized {
-                    sql::entry_insert(tx, &entry(&row, EntryKind::Void, row.amount, &event.id)).await?;
-                }
-                outbox::emit(tx, &PaymentCancelled { payment_id: row.id.clone(), reference: row.reference.clone() })
-                    .await?;
-            }
+            record::cancelled(tx, &mut row, state, &key(&event.id), ACTOR, Some(&reason)).await?;
         }
         "charge.refunded" if state.refundable() => refunded(tx, row, object, event, &reason).await?,
         _ => {} // late, repeated or not ours to act on: nothing changes
@@ -205,19 +188,9 @@ async fn apply(tx: &mut Tx, event: &StripeEvent) -> Result<()> {
     Ok(())
 }
 
-fn entry(row: &PaymentRow, kind: EntryKind, amount: i64, event_id: &str) -> EntryRow {
-    EntryRow {
-        id: new_id("led"),
-        payment_id: row.id.clone(),
-        kind: kind.as_str().into(),
-        amount,
-        currency: row.currency.clone(),
-        provider_ref: row.provider_ref.clone(),
-        idempotency_key: format!("webhook:{event_id}"),
-        status: "succeeded".into(),
-        reason: None,
-        created_at: Timestamp::now().as_micros(),
-    }
+/// The ledger key of a movement a provider's event reported.
+fn key(event_id: &str) -> String {
+    format!("webhook:{event_id}")
 }
 
 async fn authorized(tx: &mut Tx, row: &mut PaymentRow, reason: &str) -> Result<()> {
@@ -227,19 +200,7 @@ async fn authorized(tx: &mut Tx, row: &mut PaymentRow, reason: &str) -> Result<(
     if state_of(row) == PaymentState::RequiresAction {
         transition(tx, row, PaymentState::Processing, ACTOR, Some(reason)).await?;
     }
-    row.next_action = None;
-    if transition(tx, row, PaymentState::Authorized, ACTOR, Some(reason)).await? {
-        let mut e = entry(row, EntryKind::Authorization, row.amount, "authorize");
-        e.idempotency_key = "authorize".into();
-        sql::entry_insert(tx, &e).await?;
-        let event = PaymentAuthorized {
-            payment_id: row.id.clone(),
-            reference: row.reference.clone(),
-            amount: row.amount,
-            currency: row.currency.clone(),
-        };
-        outbox::emit(tx, &event).await?;
-    }
+    record::authorized(tx, row, ACTOR, Some(reason)).await?;
     Ok(())
 }
 
@@ -259,7 +220,7 @@ async fn refunded(
     if missing <= 0 || !sql::refund_hold(tx, &row.id, missing, Timestamp::now().as_micros()).await? {
         return Ok(());
     }
-    sql::entry_insert(tx, &entry(&row, EntryKind::Refund, missing, &event.id)).await?;
+    sql::entry_insert(tx, &ledger_entry(&row, EntryKind::Refund, missing, &key(&event.id), "succeeded", None)).await?;
     row = row_now;
     let to = if total >= row.captured { PaymentState::Refunded } else { PaymentState::PartiallyRefunded };
     if transition(tx, &mut row, to, ACTOR, Some(reason)).await? {
@@ -292,29 +253,12 @@ async fn apply_paypal(tx: &mut Tx, event: &PaypalEventReceived) -> Result<()> {
         "PAYMENT.CAPTURE.COMPLETED" if state == PaymentState::Authorized => {
             let value = resource.pointer("/amount/value").and_then(|v| v.as_str()).unwrap_or("");
             let amount = paypal_minor(value, &row.currency).unwrap_or(row.amount);
-            row.captured = amount;
-            if transition(tx, &mut row, PaymentState::Captured, "system:paypal", Some(&reason)).await? {
-                let mut capture = entry(&row, EntryKind::Capture, amount, &event.id);
-                capture.provider_ref = text(resource, "id").map(str::to_owned);
-                sql::entry_insert(tx, &capture).await?;
-                let e = PaymentCaptured {
-                    payment_id: row.id.clone(),
-                    reference: row.reference.clone(),
-                    amount,
-                    currency: row.currency.clone(),
-                };
-                outbox::emit(tx, &e).await?;
-            }
+            let capture_ref = text(resource, "id").map(str::to_owned);
+            record::captured(tx, &mut row, amount, capture_ref, &key(&event.id), "system:paypal", Some(&reason))
+                .await?;
         }
         "PAYMENT.AUTHORIZATION.VOIDED" if state.can(PaymentState::Cancelled) => {
-            let moved = transition(tx, &mut row, PaymentState::Cancelled, "system:paypal", Some(&reason)).await?;
-            if moved {
-                if state == PaymentState::Authorized {
-                    sql::entry_insert(tx, &entry(&row, EntryKind::Void, row.amount, &event.id)).await?;
-                }
-                outbox::emit(tx, &PaymentCancelled { payment_id: row.id.clone(), reference: row.reference.clone() })
-                    .await?;
-            }
+            record::cancelled(tx, &mut row, state, &key(&event.id), "system:paypal", Some(&reason)).await?;
         }
         _ => {}
     }
