@@ -24,7 +24,8 @@ use store::Db;
 /// Which operations take a key, and whether they require one, read from the API document.
 #[derive(Clone)]
 pub struct Idempotency {
-    routes: Arc<HashMap<(String, Method), Route>>,
+    /// By route template, then method (looked up without allocating, on every API request).
+    routes: Arc<HashMap<String, HashMap<Method, Route>>>,
     db: Db,
     ttl: Duration,
 }
@@ -43,7 +44,7 @@ const MAX_KEPT: usize = 256 * 1024;
 
 impl Idempotency {
     pub fn from_openapi(doc: &utoipa::openapi::OpenApi, db: Db, ttl: Duration) -> Self {
-        let mut routes = HashMap::new();
+        let mut routes: HashMap<String, HashMap<Method, Route>> = HashMap::new();
         for (path, item) in &doc.paths.paths {
             let ops = [
                 (Method::GET, &item.get),
@@ -65,7 +66,7 @@ impl Idempotency {
                         serde_json::to_value(r).ok().and_then(|v| v.as_object().map(|o| o.is_empty())).unwrap_or(false)
                     };
                     let secured = op.security.as_ref().is_some_and(|s| !s.is_empty() && !s.iter().any(optional));
-                    routes.insert((path.clone(), method), Route { required, secured });
+                    routes.entry(path.clone()).or_default().insert(method, Route { required, secured });
                 }
             }
         }
@@ -78,9 +79,9 @@ fn problem(kind: ErrorKind, code: &'static str, detail: &'static str) -> Respons
 }
 
 pub async fn enforce(State(idem): State<Idempotency>, req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned());
+    let route = req.extensions().get::<MatchedPath>();
     let Some(Route { required, secured }) =
-        route.as_ref().and_then(|r| idem.routes.get(&(r.clone(), req.method().clone()))).copied()
+        route.and_then(|r| idem.routes.get(r.as_str())).and_then(|m| m.get(req.method())).copied()
     else {
         return next.run(req).await;
     };
