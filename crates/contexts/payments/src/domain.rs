@@ -90,6 +90,14 @@ impl PaymentState {
     }
 }
 
+/// The wait before retry `attempt` (1 for the first retry): `base` doubled per attempt, plus
+/// up to half again from the clock's nanoseconds, enough to spread clients retrying at once.
+pub fn backoff(base: std::time::Duration, attempt: u32) -> std::time::Duration {
+    let wait = base * 2u32.pow(attempt.clamp(1, 8) - 1);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    wait + wait.mul_f64(f64::from(nanos % 1000) / 2000.0)
+}
+
 /// A ledger row's kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

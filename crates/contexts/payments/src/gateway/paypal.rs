@@ -172,7 +172,7 @@ impl Paypal {
         let mut attempt = 0;
         while attempt <= self.config.retries {
             if attempt > 0 {
-                tokio::time::sleep(self.config.backoff * 2u32.pow(attempt.min(6) - 1)).await;
+                tokio::time::sleep(crate::domain::backoff(self.config.backoff, attempt)).await;
             }
             let token = self.access_token(false).await?;
             let mut builder = Request::builder()

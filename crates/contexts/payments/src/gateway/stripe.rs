@@ -155,7 +155,7 @@ impl Stripe {
         let mut last = String::new();
         for attempt in 0..=self.config.retries {
             if attempt > 0 {
-                tokio::time::sleep(self.backoff(attempt)).await;
+                tokio::time::sleep(crate::domain::backoff(self.config.backoff, attempt)).await;
             }
             let request = self.request(method, path, form, key);
             match self.client.send(request, self.config.connect_timeout, self.config.timeout).await {
@@ -177,12 +177,6 @@ impl Stripe {
             tracing::warn!(open_secs = self.config.breaker_open.as_secs(), "Stripe circuit breaker opened");
         }
         Err(GatewayError::Transient(last))
-    }
-
-    fn backoff(&self, attempt: u32) -> Duration {
-        let base = self.config.backoff * 2u32.pow(attempt.min(6) - 1);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-        base + base.mul_f64(f64::from(nanos % 1000) / 2000.0)
     }
 
     fn refused(answer: &Answer) -> GatewayError {

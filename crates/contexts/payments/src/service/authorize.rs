@@ -12,7 +12,6 @@ use crate::store::{self as sql, HistoryRow, PaymentRow};
 use kernel::id::new_id;
 use kernel::time::Timestamp;
 use kernel::{Error, Result, Validation};
-use std::time::Duration;
 use store::outbox;
 
 impl PaymentsService {
@@ -118,18 +117,12 @@ impl PaymentsService {
                     transition(&mut tx, &mut row, PaymentState::Failed, actor, Some(&format!("transient: {why}")))
                         .await?;
                     tx.commit().await?;
-                    tokio::time::sleep(self.backoff(row.attempts)).await;
+                    let attempt = u32::try_from(row.attempts).unwrap_or(u32::MAX);
+                    tokio::time::sleep(crate::domain::backoff(self.config.retry_backoff, attempt)).await;
                 }
                 Err(e) => return Err(provider_error(e)),
             }
         }
-    }
-
-    fn backoff(&self, attempt: i64) -> Duration {
-        let base = self.config.retry_backoff * 2u32.pow(attempt.clamp(1, 8) as u32 - 1);
-        // Up to half again, from the clock's nanoseconds: enough to spread retrying clients.
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-        base + base.mul_f64(f64::from(nanos % 1000) / 2000.0)
     }
 
     /// Records what the provider decided about a `processing` payment.
