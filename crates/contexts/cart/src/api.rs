@@ -39,7 +39,12 @@ pub struct CheckoutLine {
     pub product_id: Option<String>,
     pub sku: Option<String>,
     pub seller_id: Option<String>,
+    /// The product's title.
     pub title: Option<String>,
+    /// The variant's own title (`Red / M`).
+    pub variant_title: Option<String>,
+    /// Shipping weight of the whole line (0 when the seller gave none).
+    pub weight_g: i64,
     pub quantity: i64,
     pub unit_price: i64,
     /// This line's share of the promotions' line discounts (they add up to `discount_total`).
@@ -78,9 +83,36 @@ pub struct OrderedLine {
     pub quantity: i64,
 }
 
+/// A buyable line as shipping and tax see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EstimateLine {
+    pub variant_id: String,
+    pub seller_id: String,
+    /// The whole line's weight.
+    pub weight_g: i64,
+    /// Minor units: before discounts when shipping is asked, after them when tax is.
+    pub amount: i64,
+}
+
+/// Where the cart's shipping and tax come from: the shipping and tax contexts for a default
+/// destination while no address is known, and for the customer's address and chosen method
+/// at checkout.
+pub trait Estimates: Send + Sync {
+    /// Shipping for the lines (before discounts; a free-shipping code comes off afterwards).
+    fn shipping<'a>(&'a self, lines: &'a [EstimateLine]) -> BoxFuture<'a, Result<i64>>;
+    /// The tax added on top of the prices (0 where it is included in them), on each line
+    /// after its discount and on `shipping` after its discount.
+    fn tax<'a>(&'a self, lines: &'a [EstimateLine], shipping: i64) -> BoxFuture<'a, Result<i64>>;
+}
+
 pub trait CartCheckout: Send + Sync {
-    /// The caller's cart, priced for checkout. 404 `cart_not_found` when there is none.
-    fn cart_checkout<'a>(&'a self, caller: &'a Caller) -> BoxFuture<'a, Result<CheckoutCart>>;
+    /// The caller's cart, priced for checkout with `estimates` (the cart's default ones when
+    /// `None`). 404 `cart_not_found` when there is none; errors of `estimates` come through.
+    fn cart_checkout<'a>(
+        &'a self,
+        caller: &'a Caller,
+        estimates: Option<&'a dyn Estimates>,
+    ) -> BoxFuture<'a, Result<CheckoutCart>>;
 
     /// Once order `order_id` is placed: takes its lines out of the cart (and the codes, when
     /// nothing is left). What the customer added meanwhile stays; a repeat for the same order

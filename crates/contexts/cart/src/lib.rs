@@ -13,9 +13,9 @@ mod service;
 mod settings;
 pub mod store;
 
-pub use api::{CartCheckout, CheckoutCart, CheckoutLine, LineBlocker, OrderedLine};
+pub use api::{CartCheckout, CheckoutCart, CheckoutLine, EstimateLine, Estimates, LineBlocker, OrderedLine};
 pub use http::{CART_TOKEN, router};
-pub use service::{Caller, CartConfig, CartDeps, CartService, Estimates, NoEstimates};
+pub use service::{Caller, CartConfig, CartDeps, CartService, NoEstimates};
 pub use settings::Settings;
 
 pub const MIGRATIONS: &[::store::Migration] = &[::store::Migration {

@@ -25,11 +25,21 @@ pub struct VariantInfo {
     pub price: i64,
     pub compare_at: Option<i64>,
     pub currency: String,
+    /// Shipping weight of one unit, when the seller gave it.
+    pub weight_g: Option<i64>,
     /// The product's category and its ancestors, root first; empty when it has none.
     pub category_path: Vec<String>,
     /// The product is active and its seller approved.
     pub sellable: bool,
     pub image: Option<String>,
+}
+
+/// Whether a customer bought a product: what marks a review as a verified purchase. The
+/// orders context answers it; it is handed to the catalog once built
+/// (`CatalogService::purchases_set`), since orders reads the catalog too.
+pub trait Purchases: Send + Sync + 'static {
+    /// True when `customer` has a delivered order line of `product`.
+    fn purchased<'a>(&'a self, customer: &'a str, product: &'a str) -> BoxFuture<'a, Result<bool>>;
 }
 
 pub trait VariantLookup: Send + Sync + 'static {

@@ -43,6 +43,10 @@ pub trait StockReservations: Send + Sync + 'static {
     fn stock_release<'a>(&'a self, id_or_reference: &'a str) -> BoxFuture<'a, Result<Reservation>>;
     /// Turns the hold into a sale (on-hand goes down); committing twice is harmless.
     fn stock_commit<'a>(&'a self, id_or_reference: &'a str) -> BoxFuture<'a, Result<Reservation>>;
+    /// Puts a sale back on the shelf (a cancelled order's goods never left): on-hand goes up
+    /// again where the stock came from. Only a committed reservation can be returned (409
+    /// `reservation_not_committed`); returning twice is harmless.
+    fn stock_return<'a>(&'a self, id_or_reference: &'a str) -> BoxFuture<'a, Result<Reservation>>;
 }
 
 /// What can be sold now, for the cart and the storefront.
@@ -86,4 +90,9 @@ pub const ERRORS: &[ErrorCode] = &[
     ErrorCode::new("reservation_not_found", NotFound, "No such reservation."),
     ErrorCode::new("reservation_expired", Conflict, "The reservation was released or expired before it was committed."),
     ErrorCode::new("reservation_committed", Conflict, "The reservation was sold already and cannot be released."),
+    ErrorCode::new(
+        "reservation_not_committed",
+        Conflict,
+        "The reservation was never sold, so there is nothing to return.",
+    ),
 ];

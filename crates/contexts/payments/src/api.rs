@@ -78,6 +78,34 @@ pub trait Payments: Send + Sync + 'static {
     fn payment_status<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Payment>>;
 }
 
+/// What a payment can be made for, as its owning context answers: an order waiting to be paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payable {
+    pub reference: String,
+    pub customer_id: Option<String>,
+    pub seller_ids: Vec<String>,
+    pub amount: i64,
+    pub currency: String,
+}
+
+/// Who may pay a payable: a signed-in customer by account, a guest by the e-mail address the
+/// order was placed with.
+#[derive(Debug, Clone, Copy)]
+pub enum Payer<'a> {
+    Customer(&'a str),
+    Guest { email: &'a str },
+}
+
+/// The context whose references payments are made for (orders). Payments calls it; it is
+/// handed to payments once built (`PaymentsService::payables_set`), since it calls payments too.
+pub trait Payables: Send + Sync + 'static {
+    /// The payable, if `payer` may pay it now: 404 `payable_not_found` when unknown or not
+    /// theirs, 409 `payable_not_due` when it is not waiting for a payment.
+    fn payable_get<'a>(&'a self, reference: &'a str, payer: Payer<'a>) -> BoxFuture<'a, Result<Payable>>;
+    /// A payment for it was authorized (or waits for the customer's action): go on with it.
+    fn payable_paid<'a>(&'a self, reference: &'a str, payment_id: &'a str) -> BoxFuture<'a, Result<()>>;
+}
+
 pub const PAYMENTS_READ: Scope =
     Scope::new("payments:read", Role::Customer, "Read the caller's payments (a seller's: its sales'; admin: all).");
 pub const PAYMENTS_WRITE: Scope =
@@ -95,6 +123,8 @@ pub const ERRORS: &[ErrorCode] = &[
         Conflict,
         "The payment's state does not allow this (e.g. refunding before capture).",
     ),
+    ErrorCode::new("payable_not_found", NotFound, "Nothing the caller may pay has this reference."),
+    ErrorCode::new("payable_not_due", Conflict, "The reference is not waiting for a payment (paid, or cancelled)."),
     ErrorCode::new("refund_exceeds_captured", Invalid, "The refund is more than what is left to refund."),
     ErrorCode::new("capture_exceeds_authorized", Invalid, "The capture is more than what was authorized."),
     ErrorCode::new("currency_mismatch", Invalid, "The amount is in another currency than the store's."),

@@ -75,3 +75,18 @@ pub struct RefundInput {
     #[schema(max_length = 500)]
     pub reason: String,
 }
+
+/// Pay for a reference (an order waiting for its payment) with the provider's token.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentInput {
+    /// What is paid for: the order's id.
+    #[schema(max_length = 64)]
+    pub reference: String,
+    /// The provider's token for the customer's method (sandbox: `tok_sandbox_ok`…). Never a card number.
+    #[schema(max_length = 255, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
+    pub payment_token: String,
+    /// A guest's e-mail address, the one the order was placed with.
+    #[schema(max_length = 254)]
+    pub email: Option<String>,
+}

@@ -5,7 +5,7 @@
 
 use crate::PaymentsService;
 use crate::domain::json_has_card_number;
-use crate::dto::{CaptureInput, PaymentDetailDto, PaymentDto, RefundInput};
+use crate::dto::{CaptureInput, PaymentDetailDto, PaymentDto, PaymentInput, RefundInput};
 use crate::service::card_number;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -24,7 +24,7 @@ type Svc = State<Arc<PaymentsService>>;
 
 pub fn router(service: Arc<PaymentsService>) -> OpenApiRouter {
     OpenApiRouter::new()
-        .routes(routes!(payment_list))
+        .routes(routes!(payment_list, payment_create))
         .routes(routes!(payment_get))
         .routes(routes!(payment_capture))
         .routes(routes!(payment_cancel))
@@ -70,6 +70,26 @@ pub async fn payment_list(
     Query(page): Query<PageParams>,
 ) -> Result<Json<Page<PaymentDto>>> {
     Ok(Json(svc.payment_list(&p, page).await?))
+}
+
+/// Pay for a reference (an order made by `POST /orders`) with a payment-method token: the
+/// payment is authorized and the order confirmed and charged, or the answer says what the
+/// customer must do (`next_action`). A guest names the order's e-mail address.
+#[utoipa::path(post, path = "/payments", tag = "payments", request_body = PaymentInput,
+    params(("Idempotency-Key" = String, Header, description = "Replays the first answer for the same key")),
+    security((), ("bearer" = ["payments:confirm"]), ("api_key" = ["payments:confirm"])),
+    responses((status = 201, body = PaymentDetailDto), (status = 404, description = "`payable_not_found`", body = Problem),
+    (status = 409, description = "`payable_not_due`", body = Problem),
+    (status = 422, description = "`unknown_payment_method`, `card_number_refused`", body = Problem)))]
+pub async fn payment_create(
+    p: Option<Principal>,
+    State(svc): Svc,
+    headers: HeaderMap,
+    Json(body): Json<serde_json::Value>,
+) -> Result<(StatusCode, Json<PaymentDetailDto>)> {
+    let input: PaymentInput = guarded(body)?;
+    let key = idempotency_key(&headers)?;
+    Ok((StatusCode::CREATED, Json(svc.payment_create(p.as_ref(), &input, key).await?)))
 }
 
 /// One payment with its ledger (every money movement) and its history (every change of state).

@@ -7,6 +7,20 @@ pub mod events;
 use kernel::ErrorKind::*;
 use kernel::auth::{Role, Scope};
 use kernel::error::ErrorCode;
+use kernel::{BoxFuture, Result};
+
+/// How to reach a customer, for an order placed while signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub email: String,
+    pub name: String,
+}
+
+/// What other contexts may read about an account.
+pub trait Customers: Send + Sync + 'static {
+    /// The account's contact details; `None` for an unknown or disabled account.
+    fn customer_contact<'a>(&'a self, user_id: &'a str) -> BoxFuture<'a, Result<Option<Contact>>>;
+}
 
 pub const ACCOUNT_READ: Scope =
     Scope::new("account:read", Role::Customer, "Read the caller's account, addresses and keys.");

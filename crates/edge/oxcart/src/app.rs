@@ -6,17 +6,20 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bus::InProcessBus;
 use cache::{Cache, MemoryCache};
-use cart::{CartDeps, CartService, NoEstimates, store::SqlCartStore};
+use cart::{CartDeps, CartService, store::SqlCartStore};
 use catalog::CatalogService;
 use inventory::InventoryService;
 use media::LocalStore;
 use module::{Module, SettingsError};
+use orders::{OrdersDeps, OrdersService};
 use payments::PaymentsService;
 use pricing::PricingService;
 use search::{SearchIndex, SearchService};
+use shipping::ShippingService;
 use std::path::Path;
 use std::sync::Arc;
 use store::{Db, DbOptions, Migration};
+use tax::TaxService;
 use users::UsersService;
 
 /// The platform's own tables, which come before any context's.
@@ -36,6 +39,9 @@ pub struct App {
     pub pricing: Arc<PricingService>,
     pub cart: Arc<CartService>,
     pub payments: Arc<PaymentsService>,
+    pub shipping: Arc<ShippingService>,
+    pub tax: Arc<TaxService>,
+    pub orders: Arc<OrdersService>,
     /// True when the search index was created empty on this start and must be built.
     pub search_fresh: bool,
 }
@@ -72,16 +78,36 @@ impl App {
         let search =
             Arc::new(SearchService::new(db.clone(), Arc::new(index), catalog.clone(), inventory.clone(), cache));
         let (pricing, pricing_module) = pricing::module(db.clone());
+        let currency = catalog.config().currency.clone();
+        let (shipping, shipping_module) = shipping::module(db.clone(), &currency, &section("shipping"))?;
+        let (tax, tax_module) = tax::module(db.clone(), &currency, &section("tax"))?;
+        let estimates = crate::estimates::DefaultEstimates {
+            shipping: shipping.clone(),
+            tax: tax.clone(),
+            destination: kernel::geo::Destination::new(&shipping.config().default_country, None, None),
+        };
         let cart_deps = CartDeps {
             store: Arc::new(SqlCartStore::new(db.clone())),
             catalog: catalog.clone(),
             stock: inventory.clone(),
             pricing: pricing.clone(),
-            estimates: Arc::new(NoEstimates),
+            estimates: Arc::new(estimates),
         };
-        let currency = catalog.config().currency.clone();
         let (cart, cart_module) = cart::module(cart_deps, &currency, &section("cart"))?;
         let (payments, payments_module) = payments::module(db.clone(), &currency, &section("payments"))?;
+        let orders_deps = OrdersDeps {
+            db: db.clone(),
+            cart: cart.clone(),
+            stock: inventory.clone(),
+            payments: payments.clone(),
+            pricing: pricing.clone(),
+            shipping: shipping.clone(),
+            tax: tax.clone(),
+            customers: users.clone(),
+        };
+        let (orders, orders_module) = orders::module(orders_deps, &currency, &section("orders"))?;
+        payments.payables_set(orders.clone());
+        catalog.purchases_set(orders.clone());
         let modules = vec![
             users_module,
             catalog_module,
@@ -90,6 +116,9 @@ impl App {
             pricing_module,
             cart_module,
             payments_module,
+            shipping_module,
+            tax_module,
+            orders_module,
         ];
 
         if let Some(unknown) = config.sections.keys().find(|k| !modules.iter().any(|m| m.section == k.as_str())) {
@@ -103,7 +132,23 @@ impl App {
             bus.subscribe(handler.clone());
         }
         users.scopes_known(modules.iter().flat_map(|m| m.scopes).copied().collect());
-        Ok(Self { config, db, bus, modules, users, catalog, search, inventory, pricing, cart, payments, search_fresh })
+        Ok(Self {
+            config,
+            db,
+            bus,
+            modules,
+            users,
+            catalog,
+            search,
+            inventory,
+            pricing,
+            cart,
+            payments,
+            shipping,
+            tax,
+            orders,
+            search_fresh,
+        })
     }
 
     /// Every migration: the platform's, then each context's in the order they were built.

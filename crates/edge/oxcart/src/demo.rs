@@ -56,9 +56,14 @@ fn readable_password() -> String {
 /// Products in the demo catalog.
 const DEMO_PRODUCTS: usize = 3000;
 
-/// Fills an empty catalog with the demo products, part of them in the demo seller's store.
+/// Fills an empty catalog with the demo products, part of them in the demo seller's store (the
+/// seeding also sets up shipping zones and tax rules for the US, the EU and the UK, so that a
+/// newcomer can check out at once with the sandbox gateway).
 pub async fn catalog(app: &App) -> anyhow::Result<()> {
     if app.catalog.product_count().await? > 0 {
+        // A demo made before shipping and tax existed gets them too.
+        app.shipping.demo_seed().await.map_err(|e| anyhow::anyhow!("shipping zones: {e}"))?;
+        app.tax.demo_seed().await.map_err(|e| anyhow::anyhow!("tax rules: {e}"))?;
         return Ok(());
     }
     let email = Email::parse("email", "seller@oxcart.test").map_err(|e| anyhow::anyhow!("{e}"))?;

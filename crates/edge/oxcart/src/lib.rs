@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod demo;
+mod estimates;
 pub mod http;
 pub mod seed;
 pub mod serve;

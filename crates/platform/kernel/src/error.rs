@@ -18,6 +18,8 @@ pub enum ErrorKind {
     /// The request is well-formed but its content breaks a rule.
     Invalid,
     Unauthenticated,
+    /// The payment was declined (402).
+    PaymentRequired,
     Forbidden,
     NotFound,
     MethodNotAllowed,
@@ -33,10 +35,11 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, for reading a status back into its kind.
-    pub const ALL: [ErrorKind; 13] = [
+    pub const ALL: [ErrorKind; 14] = [
         Self::BadRequest,
         Self::Invalid,
         Self::Unauthenticated,
+        Self::PaymentRequired,
         Self::Forbidden,
         Self::NotFound,
         Self::MethodNotAllowed,
@@ -63,6 +66,7 @@ impl ErrorKind {
             Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::PaymentRequired => StatusCode::PAYMENT_REQUIRED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -109,6 +113,10 @@ pub struct Error {
     pub detail: Cow<'static, str>,
     pub errors: Vec<FieldError>,
     pub retry_after_secs: Option<u64>,
+    /// Members added to the problem body beside the standard ones (RFC 9457 §3.2), for
+    /// answers a client acts on: the new totals of a cart whose prices moved.
+    /// Boxed: most errors have none, and `Result<T, Error>` stays small.
+    pub extensions: Option<Box<serde_json::Map<String, serde_json::Value>>>,
     /// The cause of an internal error: logged, never sent.
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -121,6 +129,7 @@ impl Error {
             detail: detail.into(),
             errors: Vec::new(),
             retry_after_secs: None,
+            extensions: None,
             source: None,
         }
     }
@@ -141,6 +150,8 @@ impl Error {
             detail: String,
             #[serde(default)]
             errors: Vec<FieldError>,
+            #[serde(flatten)]
+            extensions: serde_json::Map<String, serde_json::Value>,
         }
         let kind = ErrorKind::from_status(status);
         let mut e = match serde_json::from_slice::<Body>(body) {
@@ -148,6 +159,11 @@ impl Error {
                 let mut e = Self::new(kind, "", b.detail);
                 e.code = Cow::Owned(b.code);
                 e.errors = b.errors;
+                for (k, v) in b.extensions {
+                    if !matches!(k.as_str(), "type" | "title" | "status") {
+                        e = e.with_extension(&k, v);
+                    }
+                }
                 e
             }
             _ => Self::new(kind, "upstream_error", format!("The upstream service answered {status}.")),
@@ -218,7 +234,16 @@ impl Error {
             code: &self.code,
             detail: &self.detail,
             errors: &self.errors,
+            extensions: self.extensions.as_deref(),
         }
+    }
+
+    /// Adds a member to the problem body; the standard members cannot be replaced.
+    pub fn with_extension(mut self, key: &str, value: serde_json::Value) -> Self {
+        if !matches!(key, "type" | "title" | "status" | "code" | "detail" | "errors") {
+            self.extensions.get_or_insert_default().insert(key.to_owned(), value);
+        }
+        self
     }
 }
 
@@ -246,6 +271,9 @@ pub struct Problem<'a> {
     pub detail: &'a str,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub errors: &'a [FieldError],
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    #[schema(ignore)]
+    pub extensions: Option<&'a serde_json::Map<String, serde_json::Value>>,
 }
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -383,6 +411,7 @@ mod tests {
     fn a_problem_reads_back_into_the_same_error() {
         let mut sent = Error::conflict("sku_taken", "Another product has this SKU.");
         sent.errors = vec![FieldError { field: "sku".into(), message: "is taken".into() }];
+        sent = sent.with_extension("totals", serde_json::json!({"total": 1200})).with_extension("code", "x".into());
         let body = serde_json::to_vec(&sent.problem()).expect("json");
         let back = Error::from_problem(409, None, &body);
         assert_eq!(
@@ -391,6 +420,8 @@ mod tests {
         );
         assert_eq!(back.errors, sent.errors);
         assert_eq!(back.status(), sent.status());
+        assert_eq!(back.extensions, sent.extensions, "extensions travel, the standard members stay standard");
+        assert_eq!(back.extensions.as_ref().map(|m| m.len()), Some(1));
 
         let limited = Error::from_problem(429, Some(3), br#"{"code":"rate_limited","detail":"slow down"}"#);
         assert_eq!((limited.kind, limited.retry_after_secs), (ErrorKind::RateLimited, Some(3)));

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod event;
+pub mod geo;
 pub mod id;
 pub mod json;
 pub mod page;

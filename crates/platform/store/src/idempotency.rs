@@ -26,13 +26,19 @@ pub struct Claimed {
     pub expires_at: i64,
 }
 
-/// A claim without an answer this old (microseconds) belonged to a request that died (a panic,
-/// a crash) and is taken over; no request runs this long (the deadline is seconds).
-pub const ABANDONED_AFTER: i64 = 120 * 1_000_000;
-
 /// Claims `key` for this request; `Ok(None)` when it is ours to serve, else what holds it.
-/// An expired or abandoned claim is taken over.
-pub async fn claim(db: &Db, scope: &str, key: &str, hash: &str, now: i64, expires_at: i64) -> Result<Option<Claimed>> {
+/// An expired claim is taken over, and so is one without an answer made before
+/// `abandoned_before` (microseconds): its request died (a panic, a crash), since none runs
+/// longer than the server's request deadline.
+pub async fn claim(
+    db: &Db,
+    scope: &str,
+    key: &str,
+    hash: &str,
+    now: i64,
+    expires_at: i64,
+    abandoned_before: i64,
+) -> Result<Option<Claimed>> {
     for _ in 0..2 {
         let inserted = db
             .execute(
@@ -52,7 +58,7 @@ pub async fn claim(db: &Db, scope: &str, key: &str, hash: &str, now: i64, expire
             )
             .await?;
         match held {
-            Some(h) if h.expires_at > now && (h.status.is_some() || h.created_at > now - ABANDONED_AFTER) => {
+            Some(h) if h.expires_at > now && (h.status.is_some() || h.created_at >= abandoned_before) => {
                 return Ok(Some(h));
             }
             Some(h) => {

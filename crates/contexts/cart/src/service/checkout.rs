@@ -3,17 +3,22 @@
 
 use super::view::{Assessed, PricedCart};
 use super::{Caller, CartService, cart_not_found};
-use crate::api::{AppliedPromotion, CartCheckout, CheckoutCart, CheckoutLine, LineBlocker, OrderedLine};
+use crate::api::{AppliedPromotion, CartCheckout, CheckoutCart, CheckoutLine, Estimates, LineBlocker, OrderedLine};
 use kernel::{BoxFuture, Result};
 
 /// Orders remembered per cart, so that clearing for one twice takes its lines once.
 const REMEMBERED_ORDERS: usize = 20;
 
 impl CartCheckout for CartService {
-    fn cart_checkout<'a>(&'a self, caller: &'a Caller) -> BoxFuture<'a, Result<CheckoutCart>> {
+    fn cart_checkout<'a>(
+        &'a self,
+        caller: &'a Caller,
+        estimates: Option<&'a dyn Estimates>,
+    ) -> BoxFuture<'a, Result<CheckoutCart>> {
         Box::pin(async move {
             let loaded = self.resolve(caller, false).await?.ok_or_else(cart_not_found)?;
-            Ok(checkout_cart(self.priced(loaded.doc, caller).await?, &self.config.currency))
+            let estimates = estimates.unwrap_or(self.deps.estimates.as_ref());
+            Ok(checkout_cart(self.priced(loaded.doc, caller, estimates).await?, &self.config.currency))
         })
     }
 
@@ -97,6 +102,8 @@ fn checkout_line(a: &Assessed, discounts: &mut impl Iterator<Item = i64>) -> Che
         sku: v.map(|v| v.sku.clone()),
         seller_id: v.map(|v| v.seller_id.clone()),
         title: v.map(|v| v.product_title.clone()),
+        variant_title: v.map(|v| v.variant_title.clone()),
+        weight_g: a.estimate_line().weight_g,
         quantity: a.line.quantity,
         unit_price: a.line.unit_price,
         discount,

@@ -120,7 +120,7 @@ impl CartService {
             ));
         }
         let (assessed, _) = self.assess(&loaded.doc).await?;
-        let mut request = self.price_request(&loaded.doc, &assessed, caller).await?;
+        let mut request = self.price_request(&loaded.doc, &assessed, caller, self.deps.estimates.as_ref()).await?;
         request.codes.push(code.clone());
         let priced = self.deps.pricing.price(&request).await?;
         let status = priced.codes.iter().find(|c| c.code == code);

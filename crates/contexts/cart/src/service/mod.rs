@@ -5,7 +5,6 @@ mod checkout;
 mod lines;
 mod view;
 
-pub use view::Estimates;
 pub use view::NoEstimates;
 
 use crate::model::{CartDoc, Owner};
@@ -50,7 +49,7 @@ pub struct CartDeps {
     pub catalog: Arc<dyn VariantLookup>,
     pub stock: Arc<dyn StockAvailability>,
     pub pricing: Arc<dyn Pricing>,
-    pub estimates: Arc<dyn Estimates>,
+    pub estimates: Arc<dyn crate::api::Estimates>,
 }
 
 pub struct CartService {

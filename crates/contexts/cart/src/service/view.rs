@@ -2,6 +2,7 @@
 //! re-priced when the catalog price moved, and totals from the pricing engine.
 
 use super::{Caller, CartService};
+use crate::api::{EstimateLine, Estimates};
 use crate::dto::{AppliedDiscountDto, CartDto, CodeDto, LineDto, NoticeDto, ReasonDto};
 use crate::model::{CartDoc, CartLine};
 use catalog::api::VariantInfo;
@@ -9,21 +10,14 @@ use kernel::time::Timestamp;
 use kernel::{BoxFuture, Result};
 use std::collections::HashMap;
 
-/// Shipping and tax before an address is known. The shipping and tax contexts will fill it;
-/// until then [`NoEstimates`] says 0.
-pub trait Estimates: Send + Sync + 'static {
-    fn shipping<'a>(&'a self, lines: &'a [pricing::domain::Line]) -> BoxFuture<'a, Result<i64>>;
-    /// Tax on `lines` after `discounted_total` (the total before tax).
-    fn tax<'a>(&'a self, lines: &'a [pricing::domain::Line], discounted_total: i64) -> BoxFuture<'a, Result<i64>>;
-}
-
+/// Says 0 for both: a cart with no shipping or tax contexts behind it.
 pub struct NoEstimates;
 
 impl Estimates for NoEstimates {
-    fn shipping<'a>(&'a self, _: &'a [pricing::domain::Line]) -> BoxFuture<'a, Result<i64>> {
+    fn shipping<'a>(&'a self, _: &'a [EstimateLine]) -> BoxFuture<'a, Result<i64>> {
         Box::pin(async { Ok(0) })
     }
-    fn tax<'a>(&'a self, _: &'a [pricing::domain::Line], _: i64) -> BoxFuture<'a, Result<i64>> {
+    fn tax<'a>(&'a self, _: &'a [EstimateLine], _: i64) -> BoxFuture<'a, Result<i64>> {
         Box::pin(async { Ok(0) })
     }
 }
@@ -58,6 +52,17 @@ impl Assessed {
 
     pub fn buyable(&self) -> bool {
         self.problem().is_none()
+    }
+
+    /// What shipping and tax are estimated from; `amount` is before discounts.
+    pub fn estimate_line(&self) -> EstimateLine {
+        let v = self.variant.as_ref();
+        EstimateLine {
+            variant_id: self.line.variant_id.clone(),
+            seller_id: v.map(|v| v.seller_id.clone()).unwrap_or_default(),
+            weight_g: v.and_then(|v| v.weight_g).unwrap_or(0).saturating_mul(self.line.quantity),
+            amount: self.line.unit_price.saturating_mul(self.line.quantity),
+        }
     }
 
     pub fn basket_line(&self) -> pricing::domain::Line {
@@ -108,10 +113,12 @@ impl CartService {
         doc: &CartDoc,
         assessed: &[Assessed],
         caller: &Caller,
+        estimates: &dyn Estimates,
     ) -> Result<pricing::api::PriceRequest> {
-        let lines: Vec<pricing::domain::Line> =
-            assessed.iter().filter(|a| a.buyable()).map(Assessed::basket_line).collect();
-        let shipping = self.deps.estimates.shipping(&lines).await?;
+        let buyable = || assessed.iter().filter(|a| a.buyable());
+        let lines: Vec<pricing::domain::Line> = buyable().map(Assessed::basket_line).collect();
+        let parcels: Vec<EstimateLine> = buyable().map(Assessed::estimate_line).collect();
+        let shipping = estimates.shipping(&parcels).await?;
         Ok(pricing::api::PriceRequest {
             lines,
             shipping,
@@ -121,9 +128,15 @@ impl CartService {
         })
     }
 
-    /// Checks and prices the cart: what both the customer's view and checkout read. Lines whose
-    /// price moved are saved at the new price.
-    pub(super) async fn priced(&self, mut doc: CartDoc, caller: &Caller) -> Result<PricedCart> {
+    /// Checks and prices the cart: what both the customer's view and checkout read, with
+    /// shipping and tax from `estimates` (the default ones, or checkout's for an address and a
+    /// method). Lines whose price moved are saved at the new price.
+    pub(super) async fn priced(
+        &self,
+        mut doc: CartDoc,
+        caller: &Caller,
+        estimates: &dyn Estimates,
+    ) -> Result<PricedCart> {
         let (assessed, repriced) = self.assess(&doc).await?;
         if repriced {
             doc.lines = assessed.iter().map(|a| a.line.clone()).collect();
@@ -132,14 +145,26 @@ impl CartService {
             // Best effort: if another request saved first, the next read re-prices again.
             let _ = self.deps.store.save(&doc, now.plus(self.config.idle)).await?;
         }
-        let request = self.price_request(&doc, &assessed, caller).await?;
+        let request = self.price_request(&doc, &assessed, caller, estimates).await?;
         let priced = self.deps.pricing.price(&request).await?;
-        let tax = self.deps.estimates.tax(&request.lines, priced.quote.total).await?;
+        let q = &priced.quote;
+        // Tax is on what is charged: each line after its discount, shipping after its own.
+        let taxed: Vec<EstimateLine> = assessed
+            .iter()
+            .filter(|a| a.buyable())
+            .zip(q.line_discounts.iter())
+            .map(|(a, discount)| {
+                let mut line = a.estimate_line();
+                line.amount -= discount;
+                line
+            })
+            .collect();
+        let tax = estimates.tax(&taxed, q.shipping - q.shipping_discount).await?;
         Ok(PricedCart { doc, assessed, priced, tax })
     }
 
     pub(super) async fn view(&self, doc: CartDoc, token: Option<String>, caller: &Caller) -> Result<CartDto> {
-        let PricedCart { doc, assessed, priced, tax } = self.priced(doc, caller).await?;
+        let PricedCart { doc, assessed, priced, tax } = self.priced(doc, caller, self.deps.estimates.as_ref()).await?;
         let q = &priced.quote;
         let mut discounts = q.line_discounts.iter().copied();
         let lines: Vec<LineDto> = assessed.into_iter().map(|a| line_dto(a, &mut discounts)).collect();

@@ -31,7 +31,7 @@ async fn checkout_reads_the_priced_cart_and_clears_what_was_ordered() {
         let shown = r.json();
 
         let caller = cart::Caller { customer_id: Some(customer_id.clone()), token: None };
-        let view = app.app.cart.cart_checkout(&caller).await.expect("checkout view");
+        let view = app.app.cart.cart_checkout(&caller, None).await.expect("checkout view");
         assert_eq!(view.customer_id.as_deref(), Some(customer_id.as_str()));
         assert_eq!(view.cart_id, shown["id"].as_str().expect("id"), "{}", backend.name());
         assert!(view.purchasable);
@@ -46,7 +46,7 @@ async fn checkout_reads_the_priced_cart_and_clears_what_was_ordered() {
         let body =
             json!({"sku": "SHIRT-M", "location_id": s.location, "kind": "damaged", "quantity": 10, "reason": "flood"});
         assert_eq!(app.post("/api/v1/inventory/adjustments", body, Some(&s.seller)).await.status, StatusCode::CREATED);
-        let short = app.app.cart.cart_checkout(&caller).await.expect("checkout view");
+        let short = app.app.cart.cart_checkout(&caller, None).await.expect("checkout view");
         assert!(!short.purchasable);
         let medium = short.lines.iter().find(|l| l.variant_id == s.medium).expect("medium line");
         assert_eq!((medium.blocker, medium.total), (Some(LineBlocker::OutOfStock), 0));

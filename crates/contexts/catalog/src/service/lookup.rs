@@ -60,6 +60,7 @@ impl CatalogService {
                 price: r.price_minor,
                 compare_at: r.compare_at_minor,
                 currency: r.currency,
+                weight_g: r.weight_g,
                 sellable: r.sellable != 0,
             })
             .collect())

@@ -53,6 +53,8 @@ pub struct CatalogService {
     objects: Arc<dyn ObjectStore>,
     config: CatalogConfig,
     taxonomy: RwLock<Option<(Instant, Arc<Taxonomy>)>>,
+    /// Who bought what, for verified reviews; set once the orders context exists.
+    purchases: std::sync::OnceLock<Arc<dyn crate::api::Purchases>>,
 }
 
 /// Categories and brands change rarely; other replicas' changes show up within this long.
@@ -60,7 +62,20 @@ const TAXONOMY_TTL: Duration = Duration::from_secs(30);
 
 impl CatalogService {
     pub fn new(db: Db, cache: Arc<dyn Cache>, objects: Arc<dyn ObjectStore>, config: CatalogConfig) -> Self {
-        Self { db, cache, objects, config, taxonomy: RwLock::new(None) }
+        Self { db, cache, objects, config, taxonomy: RwLock::new(None), purchases: std::sync::OnceLock::new() }
+    }
+
+    /// Hands the catalog what tells a verified purchase; a second call changes nothing.
+    pub fn purchases_set(&self, purchases: Arc<dyn crate::api::Purchases>) {
+        let _ = self.purchases.set(purchases);
+    }
+
+    /// Whether `customer` bought `product` (false while nothing can tell).
+    pub(crate) async fn purchased(&self, customer: &str, product: &str) -> Result<bool> {
+        match self.purchases.get() {
+            Some(p) => p.purchased(customer, product).await,
+            None => Ok(false),
+        }
     }
 
     pub fn db(&self) -> &Db {

@@ -74,6 +74,7 @@ impl CatalogService {
         if sql::review_of(&mut tx, &product.id, &p.user_id).await?.is_some() {
             return Err(Error::conflict("review_exists", "You have reviewed this product; edit that review instead."));
         }
+        let verified_purchase = self.purchased(&p.user_id, &product.id).await?;
         let now = Timestamp::now().as_micros();
         let row = ReviewRow {
             id: new_id("rev"),
@@ -82,7 +83,7 @@ impl CatalogService {
             rating: f.rating,
             title: f.title,
             body: f.body,
-            verified_purchase: false,
+            verified_purchase,
             hidden_at: None,
             created_at: now,
             updated_at: now,

@@ -304,6 +304,7 @@ pub struct VariantInfoRow {
     pub compare_at_minor: Option<i64>,
     pub currency: String,
     pub category_id: Option<String>,
+    pub weight_g: Option<i64>,
     pub sellable: i64,
 }
 
@@ -314,7 +315,7 @@ pub async fn variant_infos(q: &mut impl Query, column: &'static str, keys: &[Str
     }
     let sql = format!(
         "SELECT v.id, v.product_id, p.seller_id, v.sku, p.slug, p.title AS product_title, v.title AS variant_title,
-                v.price_minor, v.compare_at_minor, v.currency, p.category_id,
+                v.price_minor, v.compare_at_minor, v.currency, p.category_id, v.weight_g,
                 CAST(CASE WHEN {VISIBLE} THEN 1 ELSE 0 END AS BIGINT) AS sellable
          FROM catalog_variants v JOIN catalog_products p ON p.id = v.product_id
          WHERE {column} IN ({})",

@@ -42,6 +42,20 @@ impl Event for StockReleased {
     }
 }
 
+/// A sale went back on the shelf (its order was cancelled): on-hand went up by its lines.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StockReturned {
+    pub reservation_id: String,
+    pub reference: String,
+}
+
+impl Event for StockReturned {
+    const TYPE: &'static str = "inventory.returned";
+    fn aggregate_id(&self) -> &str {
+        &self.reservation_id
+    }
+}
+
 /// A hold became a sale: on-hand went down by its lines.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StockCommitted {

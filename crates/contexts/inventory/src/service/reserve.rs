@@ -2,7 +2,7 @@
 //! (SKU, location); the set of lines is one transaction, so an order gets all of it or nothing.
 
 use super::{InventoryService, normalize_sku, refresh_item, rfc3339};
-use crate::api::events::{ReservedLine, StockCommitted, StockReleased, StockReserved};
+use crate::api::events::{ReservedLine, StockCommitted, StockReleased, StockReserved, StockReturned};
 use crate::api::{Reservation, ReserveLine, StockReservations};
 use crate::domain::{AdjustmentKind, allocate, positive_quantity};
 use crate::store::history::{AdjustmentRow, adjustment_insert};
@@ -136,6 +136,51 @@ impl StockReservations for InventoryService {
             store::outbox::emit(&mut tx, &event).await?;
             let done = sql::reservation_get(&mut tx, &row.id).await?.unwrap_or(row);
             let out = reservation_of(&mut tx, done).await?;
+            tx.commit().await?;
+            Ok(out)
+        })
+    }
+
+    fn stock_return<'a>(&'a self, id_or_reference: &'a str) -> BoxFuture<'a, Result<Reservation>> {
+        Box::pin(async move {
+            let mut tx = self.db.begin().await?;
+            let row = find(&mut tx, id_or_reference).await?;
+            match row.state.as_str() {
+                "returned" => return reservation_of(&mut tx, row).await,
+                "committed" => {}
+                _ => return Err(Error::conflict("reservation_not_committed", "The reservation was never sold.")),
+            }
+            if !sql::reservation_return(&mut tx, &row.id).await? {
+                let current = find(&mut tx, &row.id).await?;
+                return reservation_of(&mut tx, current).await;
+            }
+            let now = Timestamp::now().as_micros();
+            for line in sql::lines_of(&mut tx, &row.id).await? {
+                let level = levels::level_get(&mut tx, &line.sku, &line.location_id)
+                    .await?
+                    .ok_or_else(|| Error::internal(format!("reservation {} names a missing level", row.id)))?;
+                let stock =
+                    levels::level_receive(&mut tx, &line.sku, &line.location_id, &level.seller_id, line.quantity)
+                        .await?;
+                let back = AdjustmentRow {
+                    id: new_id("adj"),
+                    sku: line.sku.clone(),
+                    location_id: line.location_id.clone(),
+                    seller_id: level.seller_id,
+                    kind: AdjustmentKind::Returned.as_str().into(),
+                    delta: line.quantity,
+                    on_hand_after: stock.on_hand,
+                    reason: "order cancelled".into(),
+                    actor_id: None,
+                    reference: Some(row.reference.clone()),
+                    created_at: now,
+                };
+                adjustment_insert(&mut tx, &back).await?;
+                refresh_item(&mut tx, &line.sku).await?;
+            }
+            let event = StockReturned { reservation_id: row.id.clone(), reference: row.reference.clone() };
+            store::outbox::emit(&mut tx, &event).await?;
+            let out = reservation_of(&mut tx, ReservationRow { state: "returned".into(), ..row }).await?;
             tx.commit().await?;
             Ok(out)
         })

@@ -72,6 +72,17 @@ pub async fn reservation_close(tx: &mut Tx, id: &str, state: &str) -> Result<boo
     Ok(n == 1)
 }
 
+/// Moves a committed reservation to `returned`; false when it was not committed (any more).
+pub async fn reservation_return(tx: &mut Tx, id: &str) -> Result<bool> {
+    let n = tx
+        .execute(
+            "UPDATE inventory_reservations SET state = 'returned', updated_at = $2 WHERE id = $1 AND state = 'committed'",
+            args![id, Timestamp::now()],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
 /// Active reservations whose time ran out by `now`, oldest first.
 pub async fn expired(q: &mut impl Query, now: Timestamp, limit: i64) -> Result<Vec<String>> {
     #[derive(sqlx::FromRow)]

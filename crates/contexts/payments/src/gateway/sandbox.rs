@@ -9,6 +9,7 @@
 //! | `tok_sandbox_insufficient_funds` | declined, `insufficient_funds` |
 //! | `tok_sandbox_transient` | fails transiently on the first call for a key, then authorized |
 //! | `tok_sandbox_3ds` | requires action; authorized once confirmed |
+//! | `tok_sandbox_capture_refused` | authorized, but the capture is refused (an authorization that lapsed) |
 
 use super::{AuthorizeCall, Gateway, GatewayError, GatewayResult, Money, Outcome};
 use kernel::BoxFuture;
@@ -22,6 +23,9 @@ pub struct Sandbox {
 }
 
 const PREFIX: &str = "tok_sandbox_";
+
+/// Authorizations whose capture the sandbox refuses carry this in their reference.
+const NO_CAPTURE: &str = "sbx_nocapture_";
 
 fn provider_ref(key: &str) -> String {
     format!("sbx_{key}")
@@ -39,6 +43,7 @@ impl Sandbox {
                 next_action: serde_json::json!({ "type": "sandbox_challenge", "confirm": "POST /api/v1/payments/{id}/confirm" }),
                 provider_ref,
             },
+            "capture_refused" => Outcome::Authorized { provider_ref: format!("{NO_CAPTURE}{}", call.key) },
             _ => Outcome::Authorized { provider_ref },
         }
     }
@@ -80,7 +85,15 @@ impl Gateway for Sandbox {
         _money: Money<'a>,
         _key: &'a str,
     ) -> BoxFuture<'a, GatewayResult<String>> {
-        Box::pin(async move { Ok(provider_ref.to_owned()) })
+        Box::pin(async move {
+            if provider_ref.starts_with(NO_CAPTURE) {
+                return Err(GatewayError::Refused {
+                    code: "payment_provider_refused",
+                    message: "sandbox: the authorization lapsed before the capture".into(),
+                });
+            }
+            Ok(provider_ref.to_owned())
+        })
     }
 
     fn cancel<'a>(&'a self, _provider_ref: &'a str, _key: &'a str) -> BoxFuture<'a, GatewayResult<()>> {

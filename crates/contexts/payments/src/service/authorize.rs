@@ -43,7 +43,12 @@ impl PaymentsService {
             let existing = sql::payment_by_key(&mut tx, &req.reference, &req.idempotency_key).await?;
             tx.rollback().await?;
             let existing = existing.ok_or_else(super::not_found)?;
-            return payment_of(&mut self.db.clone(), existing).await;
+            if state_of(&existing) != PaymentState::Initiated {
+                return payment_of(&mut self.db.clone(), existing).await;
+            }
+            // Recorded but never sent (the first try stopped there): send it now. One runner
+            // wins the move to processing, and the provider's key is the payment's id.
+            return self.authorize_send(existing, req.capture).await;
         }
         let history = HistoryRow {
             id: new_id("phs"),
@@ -56,8 +61,12 @@ impl PaymentsService {
         };
         sql::history_insert(&mut tx, &history).await?;
         tx.commit().await?;
+        self.authorize_send(row, req.capture).await
+    }
+
+    async fn authorize_send(&self, row: PaymentRow, capture: bool) -> Result<Payment> {
         let row = self.attempt(row, "system:payments").await?;
-        if req.capture && state_of(&row) == PaymentState::Authorized {
+        if capture && state_of(&row) == PaymentState::Authorized {
             return self.capture(&row.id, None, "capture", "system:payments").await;
         }
         payment_of(&mut self.db.clone(), row).await

@@ -6,6 +6,7 @@ mod authorize;
 
 pub(crate) use authorize::card_number;
 mod money;
+mod pay;
 mod read;
 mod record;
 mod webhooks;
@@ -52,11 +53,18 @@ pub struct PaymentsService {
     db: Db,
     gateway: Arc<dyn Gateway>,
     config: PaymentsConfig,
+    /// What `POST /payments` pays for; set once the orders context exists.
+    payables: std::sync::OnceLock<Arc<dyn crate::api::Payables>>,
 }
 
 impl PaymentsService {
     pub fn new(db: Db, gateway: Arc<dyn Gateway>, config: PaymentsConfig) -> Self {
-        Self { db, gateway, config }
+        Self { db, gateway, config, payables: std::sync::OnceLock::new() }
+    }
+
+    /// Hands payments the context its references belong to; a second call changes nothing.
+    pub fn payables_set(&self, payables: Arc<dyn crate::api::Payables>) {
+        let _ = self.payables.set(payables);
     }
 
     pub fn db(&self) -> &Db {

@@ -26,6 +26,14 @@ impl PaymentsService {
         if !visible {
             return Err(not_found());
         }
+        self.payment_detail(row).await
+    }
+
+    /// A payment with its ledger and history, for a caller already allowed to see it.
+    pub(super) async fn payment_detail(&self, row: PaymentRow) -> Result<PaymentDetailDto> {
+        let mut q = self.db.clone();
+        let id = row.id.clone();
+        let id = id.as_str();
         let ledger = sql::entry_list(&mut q, id)
             .await?
             .into_iter()

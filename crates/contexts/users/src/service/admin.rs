@@ -82,3 +82,14 @@ impl UsersService {
         Ok(row.into())
     }
 }
+
+impl crate::api::Customers for UsersService {
+    fn customer_contact<'a>(&'a self, user_id: &'a str) -> kernel::BoxFuture<'a, Result<Option<crate::api::Contact>>> {
+        Box::pin(async move {
+            let account = sql::account_get(&self.db, user_id).await?;
+            Ok(account
+                .filter(|a| a.disabled_at.is_none())
+                .map(|a| crate::api::Contact { email: a.email, name: a.name }))
+        })
+    }
+}

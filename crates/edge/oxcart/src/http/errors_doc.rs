@@ -84,6 +84,7 @@ fn describe(status: &str, own: &[ErrorCode]) -> Option<String> {
     let (kind, hint) = match status {
         "400" => (ErrorKind::BadRequest, "Malformed request"),
         "401" => (ErrorKind::Unauthenticated, "Missing or refused credentials"),
+        "402" => (ErrorKind::PaymentRequired, "The payment was declined; nothing was charged"),
         "403" => (ErrorKind::Forbidden, "The caller's role or the API key's scopes do not allow this"),
         "404" => (ErrorKind::NotFound, "No such resource, or not the caller's"),
         "405" => (ErrorKind::MethodNotAllowed, "Not with this method"),

@@ -28,6 +28,9 @@ pub struct Idempotency {
     routes: Arc<HashMap<String, HashMap<Method, Route>>>,
     db: Db,
     ttl: Duration,
+    /// No request runs longer than this (the server's deadline and a margin): an unanswered
+    /// claim older than it belonged to a request that died, and is taken over.
+    in_flight_max: Duration,
 }
 
 const HEADER: &str = "idempotency-key";
@@ -43,7 +46,7 @@ struct Route {
 const MAX_KEPT: usize = 256 * 1024;
 
 impl Idempotency {
-    pub fn from_openapi(doc: &utoipa::openapi::OpenApi, db: Db, ttl: Duration) -> Self {
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi, db: Db, ttl: Duration, in_flight_max: Duration) -> Self {
         let mut routes: HashMap<String, HashMap<Method, Route>> = HashMap::new();
         for (path, item) in &doc.paths.paths {
             let ops = [
@@ -70,7 +73,7 @@ impl Idempotency {
                 }
             }
         }
-        Self { routes: Arc::new(routes), db, ttl }
+        Self { routes: Arc::new(routes), db, ttl, in_flight_max }
     }
 }
 
@@ -127,7 +130,8 @@ pub async fn enforce(State(idem): State<Idempotency>, req: Request, next: Next) 
 
     let now = Timestamp::now().as_micros();
     let expires = now + idem.ttl.as_micros() as i64;
-    match store::idempotency::claim(&idem.db, &scope, &key, &hash, now, expires).await {
+    let abandoned_before = now - idem.in_flight_max.as_micros() as i64;
+    match store::idempotency::claim(&idem.db, &scope, &key, &hash, now, expires, abandoned_before).await {
         Err(e) => return Error::from(e).into_response(),
         // Still being served: 409 whatever this request is, as the first may yet fail.
         Ok(Some(held)) if held.status.is_none() => return replay(held),

@@ -123,6 +123,7 @@ pub async fn problem_only(req: Request, next: Next) -> Response {
         code,
         detail,
         errors: &[],
+        extensions: None,
     };
     let (mut parts, _) = response.into_parts();
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kernel::error::PROBLEM_JSON));

@@ -36,7 +36,8 @@ pub fn router(app: &App) -> Router {
     let access =
         access::AccessTable::from_openapi(&openapi, &scopes).expect("the API document names only known scopes");
     let ttl = Duration::from_secs(app.config.server.idempotency_ttl_hours * 3600);
-    let idempotency = idempotency::Idempotency::from_openapi(&openapi, app.db.clone(), ttl);
+    let in_flight_max = Duration::from_secs(app.config.server.request_timeout_secs + 5);
+    let idempotency = idempotency::Idempotency::from_openapi(&openapi, app.db.clone(), ttl, in_flight_max);
     // The access layer runs first (outermost), so keys are scoped to the authenticated caller.
     let api = api
         .route_layer(axum::middleware::from_fn_with_state(idempotency, idempotency::enforce))

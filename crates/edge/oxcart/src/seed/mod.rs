@@ -266,6 +266,9 @@ fn product(
 /// Writes `count` products (numbered after those that exist), then rebuilds the search index.
 pub async fn run(app: &App, count: usize, extra_sellers: &[String]) -> anyhow::Result<()> {
     let started = Instant::now();
+    // Zones and tax rules for a few countries (kept when some exist), so seeded carts check out.
+    app.shipping.demo_seed().await.map_err(|e| anyhow::anyhow!("shipping zones: {e}"))?;
+    app.tax.demo_seed().await.map_err(|e| anyhow::anyhow!("tax rules: {e}"))?;
     let t = taxonomy(app).await.context("categories and brands")?;
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "seed: taxonomy");
     let mut sellers = accounts(app, "seller", (count / 20_000).clamp(2, 20), Role::Seller).await?;

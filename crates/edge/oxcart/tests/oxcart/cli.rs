@@ -6,7 +6,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn oxcart() -> Command {
+pub(crate) fn oxcart() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_oxcart"));
     c.env_remove("RUST_LOG").env("OXCART_LOG__LEVEL", "warn");
     c
@@ -69,11 +69,11 @@ fn invalid_context_section_is_one_line_naming_the_key() {
     assert!(String::from_utf8_lossy(&section.stderr).contains("sever: no such section"));
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
-fn get(port: u16, path: &str) -> Option<String> {
+pub(crate) fn get(port: u16, path: &str) -> Option<String> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;

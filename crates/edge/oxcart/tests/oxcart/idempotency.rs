@@ -39,7 +39,7 @@ async fn in_flight_expired_and_scoped_keys() {
 
     // Another request of this admin holds the key and has not answered yet.
     let key_hash = hex(&Sha256::digest(b"busy"));
-    store::idempotency::claim(db, &format!("user:{admin_id}"), &key_hash, "other", now, now + 60_000_000)
+    store::idempotency::claim(db, &format!("user:{admin_id}"), &key_hash, "other", now, now + 60_000_000, 0)
         .await
         .expect("claim");
     let busy =
@@ -54,7 +54,9 @@ async fn in_flight_expired_and_scoped_keys() {
     // An expired answer is forgotten: the key serves a new request.
     let id2 = authorized(&app, "ord_2").await;
     let stale = hex(&Sha256::digest(b"stale"));
-    store::idempotency::claim(db, &format!("user:{admin_id}"), &stale, "old", now - 10, now - 1).await.expect("claim");
+    store::idempotency::claim(db, &format!("user:{admin_id}"), &stale, "old", now - 10, now - 1, 0)
+        .await
+        .expect("claim");
     let path2 = format!("/api/v1/payments/{id2}/capture");
     let fresh = app
         .call_with_headers(Method::POST, &path2, Some(json!({})), Some(&admin), &[("idempotency-key", "stale")])
@@ -65,8 +67,9 @@ async fn in_flight_expired_and_scoped_keys() {
     // A claim left unanswered by a request that died (a panic, a crash) is taken over.
     let id3 = authorized(&app, "ord_3").await;
     let dead = hex(&Sha256::digest(b"dead"));
-    let long_ago = now - store::idempotency::ABANDONED_AFTER - 1;
-    store::idempotency::claim(db, &format!("user:{admin_id}"), &dead, "died", long_ago, now + 60_000_000)
+    // Longer ago than any request may run (the request deadline, 30 s by default).
+    let long_ago = now - 60_000_000;
+    store::idempotency::claim(db, &format!("user:{admin_id}"), &dead, "died", long_ago, now + 60_000_000, 0)
         .await
         .expect("claim");
     let path3 = format!("/api/v1/payments/{id3}/capture");

@@ -4,6 +4,7 @@
 mod bad_input;
 mod cli;
 mod codes;
+mod crash;
 mod idempotency;
 mod platform;
 mod route_walk;

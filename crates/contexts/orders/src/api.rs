@@ -1,0 +1,67 @@
+//! The orders context's contract: the events it publishes ([`events`]), its error codes and
+//! its API-key scopes. Other contexts do not call orders; they react to its events.
+
+pub mod events;
+
+pub use crate::domain::OrderState;
+use kernel::ErrorKind::*;
+use kernel::auth::{Role, Scope};
+use kernel::error::ErrorCode;
+
+pub const ORDERS_READ: Scope =
+    Scope::new("orders:read", Role::Customer, "Read the caller's orders (admin: every order).");
+pub const ORDERS_WRITE: Scope = Scope::new(
+    "orders:write",
+    Role::Customer,
+    "Check out the caller's cart and cancel the caller's orders (admin: cancel any).",
+);
+
+pub const SCOPES: &[Scope] = &[ORDERS_READ, ORDERS_WRITE];
+
+/// Every error code the orders context answers, with its kind and meaning.
+pub const ERRORS: &[ErrorCode] = &[
+    ErrorCode::new("order_not_found", NotFound, "No such order among those the caller may see."),
+    ErrorCode::new("order_state", Conflict, "The order's state does not allow this (e.g. cancelling after shipping)."),
+    ErrorCode::new("cart_empty", Invalid, "The cart has nothing to check out."),
+    ErrorCode::new(
+        "cart_unpurchasable",
+        Conflict,
+        "A line of the cart cannot be bought as it stands; `errors` names each line and why. Nothing was held.",
+    ),
+    ErrorCode::new(
+        "out_of_stock",
+        Conflict,
+        "Not enough stock for every line; `errors` names each short SKU; nothing was held or charged.",
+    ),
+    ErrorCode::new(
+        "total_changed",
+        Conflict,
+        "The cart no longer comes to the total the customer was shown; `totals` has the new figures. Nothing was held.",
+    ),
+    ErrorCode::new(
+        "payment_declined",
+        PaymentRequired,
+        "The payment was declined (`errors` says the provider's reason); the stock went back and the order was cancelled.",
+    ),
+    ErrorCode::new(
+        "payment_failed",
+        Unavailable,
+        "The payment could not be made (the provider did not answer); nothing was charged and the order was cancelled.",
+    ),
+    ErrorCode::new(
+        "payment_timeout",
+        Conflict,
+        "The payment was not completed while the stock was held; the order was cancelled and nothing charged.",
+    ),
+    ErrorCode::new(
+        "checkout_stalled",
+        Unavailable,
+        "A step of the checkout kept failing; the order was cancelled and anything charged given back.",
+    ),
+    ErrorCode::new("email_required", Invalid, "A guest checkout needs an e-mail address to send the order to."),
+    ErrorCode::new(
+        "checkout_in_progress",
+        Conflict,
+        "A checkout with this Idempotency-Key is still under way; ask again in a moment.",
+    ),
+];

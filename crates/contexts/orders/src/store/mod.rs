@@ -1,0 +1,4 @@
+//! SQL for the orders tables only.
+
+pub mod orders;
+pub mod sagas;

@@ -1,0 +1,10 @@
+//! The orders suites, on every configured backend, through the real application.
+
+mod bad_input;
+mod cancel;
+mod checkout;
+mod common;
+mod compensations;
+mod concurrency;
+mod idempotency;
+mod states;
