@@ -90,7 +90,7 @@ fn placed(order: OrderDto) -> (StatusCode, Json<OrderDto>) {
     responses((status = 201, body = OrderDto), (status = 202, description = "Waiting for the customer's payment action", body = OrderDto),
         (status = 402, description = "`payment_declined`", body = Problem),
         (status = 404, description = "`cart_not_found`", body = Problem),
-        (status = 409, description = "`out_of_stock`, `total_changed`, `cart_unpurchasable`", body = Problem),
+        (status = 409, description = "`out_of_stock`, `total_changed`, `cart_unpurchasable`, `checkout_in_progress`", body = Problem),
         (status = 422, description = "`cart_empty`, `email_required`, `destination_not_served`, `unknown_shipping_method`, `unknown_payment_method`, `card_number_refused`", body = Problem),
         (status = 503, description = "`payment_failed`", body = Problem)))]
 pub async fn checkout_create(

@@ -8,7 +8,7 @@ use crate::api::events::OrderCreated;
 use crate::domain::{OrderState, Step, email_valid, guest_customer_id, order_number};
 use crate::dto::{AddressInput, OrderDto, TotalsDto};
 use crate::store::orders::{self as sql, LineRow, OrderRow};
-use crate::store::sagas::{SagaRow, saga_insert};
+use crate::store::sagas::{self, SagaRow, saga_insert};
 use cart::api::{CheckoutCart, LineBlocker};
 use kernel::geo::Destination;
 use kernel::id::new_id;
@@ -44,7 +44,7 @@ impl OrdersService {
     pub async fn checkout(&self, req: CheckoutRequest) -> Result<OrderDto> {
         let key = checkout_key(&req.caller, &req.idempotency_key);
         if let Some(existing) = sql::order_by_key(&mut self.db(), &key).await? {
-            return self.checkout_answer(existing).await;
+            return self.checkout_resume(existing).await;
         }
         let destination = address_check(&req.address)?;
         let email = self.checkout_email(&req).await?;
@@ -194,6 +194,28 @@ impl OrdersService {
             return Ok(order);
         }
         Err(Error::internal("could not draw a free order number"))
+    }
+
+    /// A checkout asked again under its key (its first answer was lost, its server died): the
+    /// saga is carried on here when nobody holds it, else the caller is asked to wait.
+    async fn checkout_resume(&self, order: OrderRow) -> Result<OrderDto> {
+        if let Some(saga) = sagas::saga_get(&mut self.db(), &order.id).await?
+            && !Step::parse(&saga.step).is_some_and(Step::waiting)
+        {
+            let now = Timestamp::now().as_micros();
+            let mut tx = self.deps.db.begin().await?;
+            let ours = saga.due_at <= now
+                && sagas::saga_claim(&mut tx, &order.id, saga.due_at, now + micros(self.config.lease)).await?;
+            tx.commit().await?;
+            if !ours {
+                let mut busy = Error::conflict("checkout_in_progress", "This checkout is still under way; ask again.");
+                busy.retry_after_secs = Some(1);
+                return Err(busy);
+            }
+            self.saga_drive(&order.id).await?;
+        }
+        let order = sql::order_get(&mut self.db(), &order.id).await?.ok_or_else(super::not_found)?;
+        self.checkout_answer(order).await
     }
 
     /// What a checkout answers for its order: the order, or the error that ended it.

@@ -179,10 +179,12 @@ fn replay(held: store::idempotency::Claimed) -> Response {
     response
 }
 
-/// Keeps the answer for replays (or gives the key up after a server error) and sends it on.
+/// Keeps the answer for replays and sends it on. A server error, or any answer that says when
+/// to ask again (`Retry-After`: busy, rate-limited, still under way), is not an outcome: the
+/// key is given up so that the retry is served.
 async fn keep(db: &Db, scope: &str, key: &str, response: Response) -> Response {
     let status = response.status();
-    if status.is_server_error() {
+    if status.is_server_error() || response.headers().contains_key(header::RETRY_AFTER) {
         if let Err(e) = store::idempotency::release(db, scope, key).await {
             tracing::warn!(error = %e, "could not release an idempotency key");
         }

@@ -99,10 +99,14 @@ fn answered(port: u16, path: &str, body: &str, headers: &[(&str, &str)]) -> Opti
 /// status, or `None` when the server never answered.
 fn buy(port: u16, variant: &str, key: &str) -> Option<(u16, String)> {
     let added = answered(port, "/api/v1/cart/add", &json!({"variant_id": variant, "quantity": 1}).to_string(), &[])?;
-    let token = body(&added)["token"].as_str()?.to_owned();
+    let Some(token) = body(&added)["token"].as_str().map(str::to_owned) else {
+        return Some((status(&added), format!("cart add: {}", body(&added)["code"])));
+    };
     let quote = json!({"address": address(), "shipping_method": "standard"}).to_string();
     let quoted = answered(port, "/api/v1/checkout/quote", &quote, &[("X-Cart-Token", &token)])?;
-    let total = body(&quoted)["totals"]["total"].as_i64()?;
+    let Some(total) = body(&quoted)["totals"]["total"].as_i64() else {
+        return Some((status(&quoted), format!("quote: {}", body(&quoted)["code"])));
+    };
     let order = json!({"address": address(), "email": "crash@example.com", "shipping_method": "standard",
         "payment_token": "tok_sandbox_ok", "expected_total": total})
     .to_string();
