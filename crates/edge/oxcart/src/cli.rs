@@ -52,7 +52,7 @@ pub struct BenchArgs {
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub url: String,
     /// Scenarios to run (comma-separated): search, search-hot, detail, category, health,
-    /// cart-add, reserve-hot, reserve-spread, checkout.
+    /// cart-add, reserve-hot, reserve-spread, checkout, pay.
     #[arg(long, default_value = "search,detail,category,health", value_delimiter = ',')]
     pub scenarios: Vec<String>,
     /// Concurrent connections (closed loop); several values run one after another.
@@ -68,7 +68,7 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 2)]
     pub warmup: u64,
     /// An admin account, for the scenarios that write (cart-add, reserve-hot, reserve-spread,
-    /// checkout): they top up stock first and hold it through the admin API.
+    /// checkout, pay): they top up stock first and hold it through the admin API.
     #[arg(long, env = "OXCART_BENCH_ADMIN_EMAIL")]
     pub admin_email: Option<String>,
     #[arg(long, env = "OXCART_BENCH_ADMIN_PASSWORD", hide_env_values = true)]

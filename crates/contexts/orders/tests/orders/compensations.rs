@@ -139,3 +139,39 @@ async fn a_payment_that_lands_on_a_cancelled_order_is_given_back() {
         invariants(&app, "MUG").await;
     }
 }
+
+#[tokio::test]
+async fn a_capture_whose_order_cannot_complete_is_refunded() {
+    for backend in backends() {
+        let app = TestApp::spawn(&backend).await;
+        let shop = shop(&app, 3).await;
+        let (auth, _, _) = app.register("ann@example.com").await;
+        let mut who = Who::customer(&auth);
+        add(&app, &mut who, &shop.mug, 1).await;
+        let r = checkout(&app, &who, "tok_sandbox_3ds", "k").await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+        let order = r.json();
+        let (id, payment) = (order["id"].as_str().expect("id"), order["payment"]["id"].as_str().expect("payment"));
+        // The stock hold lapses (its sweeper ran) while the customer is still in the challenge.
+        app.app.db.execute("UPDATE inventory_reservations SET expires_at = 0", vec![]).await.expect("lapse");
+        app.app.inventory.stock_sweep(kernel::time::Timestamp::now()).await.expect("sweep");
+        let r = app.post(&format!("/api/v1/payments/{payment}/confirm"), serde_json::json!({}), Some(&auth)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        sweep_all(&app).await;
+        // Confirmed and captured, then the sale could not be made: the money went back.
+        assert_eq!(order_state(&app, id).await, "cancelled");
+        let r = app.get(&format!("/api/v1/orders/{id}"), Some(&auth)).await.json();
+        assert_eq!(r["cancel_code"], "reservation_expired");
+        assert_eq!(
+            (r["payment"]["state"].as_str(), r["payment"]["refunded"].clone()),
+            (Some("refunded"), r["payment"]["captured"].clone())
+        );
+        let states: Vec<&str> =
+            r["history"].as_array().expect("history").iter().filter_map(|h| h["to"].as_str()).collect();
+        assert_eq!(states, ["pending", "payment_pending", "confirmed", "cancelled"]);
+        assert_eq!(stock_of(&app, "MUG").await, (3, 0));
+        sweep_all(&app).await;
+        assert_eq!(stock_of(&app, "MUG").await, (3, 0), "a second pass changes nothing");
+        invariants(&app, "MUG").await;
+    }
+}

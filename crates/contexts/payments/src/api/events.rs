@@ -48,3 +48,8 @@ payment_event!(
     /// Money went back; `refunded` is the total refunded so far.
     PaymentRefunded = "payment.refunded" { amount: i64, refunded: i64, currency: String }
 );
+payment_event!(
+    /// A chargeback was opened or decided at the provider: `status` is the provider's
+    /// (`needs_response`, `won`, `lost`…), `reason` its category (`fraudulent`…).
+    PaymentDisputed = "payment.disputed" { amount: i64, reason: String, status: String }
+);

@@ -4,10 +4,10 @@
 use super::record::{self, ledger_entry};
 use super::{PaymentsService, state_of, transition};
 use crate::api::PaymentState;
-use crate::api::events::{PaymentFailed, PaymentRefunded};
+use crate::api::events::{PaymentDisputed, PaymentFailed, PaymentRefunded};
 use crate::domain::EntryKind;
 use crate::gateway::{WebhookHeaders, paypal_minor};
-use crate::store::{self as sql, PaymentRow};
+use crate::store::{self as sql, HistoryRow, PaymentRow};
 use crate::webhook::{self, Refused, StripeEvent};
 use bus::Handler;
 use kernel::event::{Envelope, Event};
@@ -146,7 +146,7 @@ async fn apply(tx: &mut Tx, event: &StripeEvent) -> Result<()> {
     let object = &event.data.object;
     let intent = match event.kind.as_str() {
         k if k.starts_with("payment_intent.") => text(object, "id"),
-        "charge.refunded" => text(object, "payment_intent"),
+        "charge.refunded" | "charge.dispute.created" | "charge.dispute.closed" => text(object, "payment_intent"),
         _ => None,
     };
     let Some(intent) = intent else { return Ok(()) };
@@ -183,8 +183,32 @@ async fn apply(tx: &mut Tx, event: &StripeEvent) -> Result<()> {
             record::cancelled(tx, &mut row, state, &key(&event.id), ACTOR, Some(&reason)).await?;
         }
         "charge.refunded" if state.refundable() => refunded(tx, row, object, event, &reason).await?,
+        "charge.dispute.created" | "charge.dispute.closed" => disputed(tx, &row, object, &event.kind).await?,
         _ => {} // late, repeated or not ours to act on: nothing changes
     }
+    Ok(())
+}
+
+/// A dispute (chargeback) opened or closed at Stripe: kept in the payment's history and
+/// announced, so an admin hears of it. The money stays where the ledger says until Stripe
+/// moves it (a lost dispute arrives as its own refund or as a balance change, not here).
+async fn disputed(tx: &mut Tx, row: &PaymentRow, object: &serde_json::Value, kind: &str) -> Result<()> {
+    let status = text(object, "status").unwrap_or("unknown").to_owned();
+    let why = text(object, "reason").unwrap_or("unspecified").to_owned();
+    let amount = object.get("amount").and_then(|v| v.as_i64()).unwrap_or(row.amount);
+    let history = HistoryRow {
+        id: kernel::id::new_id("phs"),
+        payment_id: row.id.clone(),
+        from_state: Some(row.state.clone()),
+        to_state: row.state.clone(),
+        actor: ACTOR.into(),
+        reason: Some(format!("stripe {kind}: {why}, {status}, {amount}")),
+        at: Timestamp::now().as_micros(),
+    };
+    sql::history_insert(tx, &history).await?;
+    let event =
+        PaymentDisputed { payment_id: row.id.clone(), reference: row.reference.clone(), amount, reason: why, status };
+    outbox::emit(tx, &event).await?;
     Ok(())
 }
 

@@ -95,6 +95,35 @@ async fn signed_events_apply_once_and_in_any_order() {
         let mut db = app.app.db.clone();
         let ledger = payments::audit::entry_list(&mut db, &paid.id).await.expect("ledger");
         assert_eq!(ledger.iter().filter(|e| e.kind == "capture").count(), 1, "captured once");
+
+        // A chargeback: kept in the history and announced; the money stays as the ledger says.
+        let dispute = event(
+            "evt_3",
+            "charge.dispute.created",
+            json!({"id": "dp_1", "payment_intent": "pi_hook1", "amount": 1499, "reason": "fraudulent",
+                "status": "needs_response"}),
+        );
+        assert_eq!(deliver(&app, &dispute, Some(sign(SECRET, now(), dispute.as_bytes()))).await.status, StatusCode::OK);
+        app.settle().await;
+        let (notes,): (i64,) = app
+            .app
+            .db
+            .fetch_one(
+                "SELECT COUNT(*) FROM payments_history WHERE payment_id = $1 AND reason LIKE '%dispute.created: fraudulent%'",
+                store::args![&paid.id],
+            )
+            .await
+            .expect("history");
+        assert_eq!(notes, 1, "the dispute is in the payment's history");
+        let (announced,): (i64,) = app
+            .app
+            .db
+            .fetch_one("SELECT COUNT(*) FROM store_outbox WHERE event_type = 'payment.disputed'", vec![])
+            .await
+            .expect("outbox");
+        assert_eq!(announced, 1);
+        let disputed = app.app.payments.payment_status(&paid.id).await.expect("status");
+        assert_eq!((disputed.state, disputed.amounts.refunded), (PaymentState::PartiallyRefunded, 500));
     }
 }
 

@@ -1,7 +1,9 @@
-//! Whole checkouts: guest carts are filled before the clock starts (one unit of a variant
-//! each, its total quoted), then every measured request checks one of them out, so that each
-//! sample is the server's whole saga: price, hold stock, authorize, confirm, capture, sell,
-//! clear the cart.
+//! Whole checkouts, and payments: guest carts are filled before the clock starts (one unit of
+//! a variant each, its total quoted). In `checkout` every measured request checks one of them
+//! out, so each sample is the server's whole saga: price, hold stock, authorize, confirm,
+//! capture, sell, clear the cart. In `pay` each cart was also made an order waiting for its
+//! payment (`POST /orders`), and every measured request pays one (`POST /payments`): authorize
+//! and capture with the saga's confirm, sale and clearing around them.
 
 use super::stock::Variant;
 use bench::{Method, RequestSpec, Scenario};
@@ -12,6 +14,8 @@ use tokio::task::JoinSet;
 pub struct Cart {
     token: String,
     total: i64,
+    /// The order made from it, for `pay`.
+    order: Option<String>,
 }
 
 pub struct Checkout {
@@ -25,15 +29,22 @@ fn address() -> Value {
         "postal_code": "94105", "country": "US"})
 }
 
-/// Fills `count` guest carts, 16 at a time, cycling through `variants`.
-pub async fn prepare(url: &str, variants: &[Variant], count: usize, run: u64) -> anyhow::Result<Checkout> {
+/// Fills `count` guest carts, 16 at a time, cycling through `variants`; with `order`, makes
+/// each an order waiting for its payment.
+pub async fn prepare(url: &str, variants: &[Variant], count: usize, run: u64, order: bool) -> anyhow::Result<Checkout> {
     anyhow::ensure!(!variants.is_empty(), "no variants to buy");
     eprintln!("filling {count} guest carts for the checkout scenario...");
     let mut carts = Vec::with_capacity(count);
     let mut tasks = JoinSet::new();
     for i in 0..count {
         let (url, variant) = (url.to_owned(), variants[i % variants.len()].id.clone());
-        tasks.spawn(async move { cart_fill(&url, &variant).await });
+        tasks.spawn(async move {
+            let mut cart = cart_fill(&url, &variant).await?;
+            if order {
+                cart.order = Some(order_make(&url, &cart, &format!("bench-order-{run}-{i}")).await?);
+            }
+            Ok::<Cart, anyhow::Error>(cart)
+        });
         if tasks.len() >= 16 {
             carts.push(tasks.join_next().await.expect("a task")??);
         }
@@ -58,7 +69,47 @@ async fn cart_fill(url: &str, variant: &str) -> anyhow::Result<Cart> {
     let (status, quote) = bench::send_json(url, spec).await?;
     anyhow::ensure!(status == 200, "checkout quote failed ({status}): {quote}; does a shipping zone serve the US?");
     let total = quote["totals"]["total"].as_i64().unwrap_or_default();
-    Ok(Cart { token, total })
+    Ok(Cart { token, total, order: None })
+}
+
+fn order_body(total: i64, token: Option<&str>) -> Value {
+    let mut body = json!({"address": address(), "email": "bench@example.com", "shipping_method": "standard",
+        "expected_total": total});
+    if let Some(t) = token {
+        body["payment_token"] = t.into();
+    }
+    body
+}
+
+async fn order_make(url: &str, cart: &Cart, key: &str) -> anyhow::Result<String> {
+    let mut spec = RequestSpec::post_json("/api/v1/orders", order_body(cart.total, None).to_string().into_bytes());
+    spec.headers.push(("x-cart-token".into(), cart.token.clone()));
+    spec.headers.push(("idempotency-key".into(), key.to_owned()));
+    let (status, order) = bench::send_json(url, spec).await?;
+    anyhow::ensure!(status == 202, "POST /orders failed ({status}): {order}");
+    Ok(order["id"].as_str().unwrap_or_default().to_owned())
+}
+
+/// Pays the prepared orders, one per request.
+pub struct Pay(pub Checkout);
+
+impl Scenario for Pay {
+    fn name(&self) -> &str {
+        "pay"
+    }
+
+    /// Once every order is paid, later requests are 409 `payable_not_due` (errors in the report).
+    fn next(&self, _worker: usize, _seq: u64) -> RequestSpec {
+        let i = self.0.next.fetch_add(1, Ordering::Relaxed);
+        let cart = &self.0.carts[i % self.0.carts.len()];
+        let body = json!({"reference": cart.order, "payment_token": "tok_sandbox_ok", "email": "bench@example.com"});
+        RequestSpec {
+            method: Method::POST,
+            path_and_query: "/api/v1/payments".into(),
+            body: Some(body.to_string().into_bytes()),
+            headers: vec![("idempotency-key".into(), format!("bench-pay-{}-{i}", self.0.run))],
+        }
+    }
 }
 
 impl Scenario for Checkout {
@@ -71,8 +122,7 @@ impl Scenario for Checkout {
     fn next(&self, _worker: usize, _seq: u64) -> RequestSpec {
         let i = self.next.fetch_add(1, Ordering::Relaxed);
         let cart = &self.carts[i % self.carts.len()];
-        let body = json!({"address": address(), "email": "bench@example.com", "shipping_method": "standard",
-            "payment_token": "tok_sandbox_ok", "expected_total": cart.total});
+        let body = order_body(cart.total, Some("tok_sandbox_ok"));
         RequestSpec {
             method: Method::POST,
             path_and_query: "/api/v1/checkout".into(),

@@ -94,7 +94,7 @@ fn scenario(name: &str, site: &Site) -> anyhow::Result<Arc<dyn Scenario>> {
             })
             .collect(),
         other => anyhow::bail!(
-            "unknown scenario `{other}`: use search, search-hot, detail, category, health, cart-add, reserve-hot, reserve-spread or checkout"
+            "unknown scenario `{other}`: use search, search-hot, detail, category, health, cart-add, reserve-hot, reserve-spread, checkout or pay"
         ),
     };
     Ok(Arc::new(Paths { name: name.to_owned(), paths }))
@@ -103,7 +103,7 @@ fn scenario(name: &str, site: &Site) -> anyhow::Result<Arc<dyn Scenario>> {
 /// The writing scenarios among `names`, prepared: variants found, stock topped up.
 async fn stock_scenarios(args: &BenchArgs, site: &Site) -> anyhow::Result<HashMap<String, Arc<dyn Scenario>>> {
     let mut out: HashMap<String, Arc<dyn Scenario>> = HashMap::new();
-    let wanted: Vec<&str> = ["cart-add", "reserve-hot", "reserve-spread", "checkout"]
+    let wanted: Vec<&str> = ["cart-add", "reserve-hot", "reserve-spread", "checkout", "pay"]
         .into_iter()
         .filter(|n| args.scenarios.iter().any(|s| s == n))
         .collect();
@@ -130,12 +130,16 @@ async fn stock_scenarios(args: &BenchArgs, site: &Site) -> anyhow::Result<HashMa
         Arc::new(stock::Reserve { name: "reserve-hot", skus: hot, token: token.clone(), run }),
     );
     out.insert("reserve-spread".into(), Arc::new(stock::Reserve { name: "reserve-spread", skus, token, run }));
+    // Enough carts (or orders) for every run at a few hundred a second.
+    let seconds = (args.warmup + args.duration) as usize;
+    let count = (seconds * 250 * args.concurrency.len()).clamp(200, 50_000);
+    let buyable = &variants[..variants.len().min(100)];
     if wanted.contains(&"checkout") {
-        // Enough carts for every run at a few hundred checkouts a second.
-        let seconds = (args.warmup + args.duration) as usize;
-        let count = (seconds * 250 * args.concurrency.len()).clamp(200, 50_000);
-        let buyable = &variants[..variants.len().min(100)];
-        out.insert("checkout".into(), Arc::new(checkout::prepare(&args.url, buyable, count, run).await?));
+        out.insert("checkout".into(), Arc::new(checkout::prepare(&args.url, buyable, count, run, false).await?));
+    }
+    if wanted.contains(&"pay") {
+        let orders = checkout::prepare(&args.url, buyable, count, run, true).await?;
+        out.insert("pay".into(), Arc::new(checkout::Pay(orders)));
     }
     Ok(out)
 }
