@@ -21,6 +21,8 @@ pub struct Cart {
 pub struct Checkout {
     carts: Vec<Cart>,
     next: AtomicUsize,
+    /// Keeps keys unique across runs; written in hex in keys, since a long run of digits may
+    /// pass for a card number, which payments refuse.
     run: u64,
 }
 
@@ -41,7 +43,7 @@ pub async fn prepare(url: &str, variants: &[Variant], count: usize, run: u64, or
         tasks.spawn(async move {
             let mut cart = cart_fill(&url, &variant).await?;
             if order {
-                cart.order = Some(order_make(&url, &cart, &format!("bench-order-{run}-{i}")).await?);
+                cart.order = Some(order_make(&url, &cart, &format!("bench-order-{run:x}-{i}")).await?);
             }
             Ok::<Cart, anyhow::Error>(cart)
         });
@@ -107,7 +109,7 @@ impl Scenario for Pay {
             method: Method::POST,
             path_and_query: "/api/v1/payments".into(),
             body: Some(body.to_string().into_bytes()),
-            headers: vec![("idempotency-key".into(), format!("bench-pay-{}-{i}", self.0.run))],
+            headers: vec![("idempotency-key".into(), format!("bench-pay-{:x}-{i}", self.0.run))],
         }
     }
 }
@@ -129,7 +131,7 @@ impl Scenario for Checkout {
             body: Some(body.to_string().into_bytes()),
             headers: vec![
                 ("x-cart-token".into(), cart.token.clone()),
-                ("idempotency-key".into(), format!("bench-{}-{i}", self.run)),
+                ("idempotency-key".into(), format!("bench-{:x}-{i}", self.run)),
             ],
         }
     }

@@ -179,5 +179,17 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     for r in &reports {
         println!("{}", r.table_row());
     }
+    // Errors are worth a breakdown: which statuses, or none at all (the connection failed).
+    for r in reports.iter().filter(|r| r.errors > 0) {
+        let answered: u64 = r.status_counts.values().sum();
+        let statuses: Vec<String> = r.status_counts.iter().map(|(s, n)| format!("{s}: {n}")).collect();
+        eprintln!(
+            "{} {}: {}; failed without an answer: {}",
+            r.scenario,
+            r.load,
+            statuses.join(", "),
+            r.requests - answered
+        );
+    }
     Ok(())
 }
