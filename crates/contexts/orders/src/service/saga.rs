@@ -74,7 +74,9 @@ impl OrdersService {
             if step == Step::Clear {
                 sagas::saga_delete(&mut tx, &order.id, step.as_str()).await?;
             } else {
-                let undo = Undo { code: "checkout_stalled", detail: &e.to_string(), actor: SYSTEM };
+                // The public detail only: the order shows it to the customer; the cause was logged.
+                let detail = format!("The checkout could not go on ({}).", e.code);
+                let undo = Undo { code: "checkout_stalled", detail: &detail, actor: SYSTEM };
                 sagas::saga_compensate(&mut tx, &order.id, step.as_str(), &undo, now, now).await?;
             }
             return Ok(tx.commit().await?);
