@@ -16,6 +16,8 @@ use kernel::{BoxFuture, Result};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckoutCart {
     pub cart_id: String,
+    /// Changes with every change of the cart: an order is made from one version once.
+    pub version: i64,
     pub customer_id: Option<String>,
     pub currency: String,
     pub lines: Vec<CheckoutLine>,

@@ -95,3 +95,13 @@ CREATE TABLE orders_sagas (
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX orders_sagas_due ON orders_sagas (due_at);
+
+-- Which version of a cart was last checked out, by which order: a cart is bought once as it
+-- stands (a second click under a new key finds its version taken). A cancelled checkout gives
+-- its claim back, so the customer can try again with another payment method.
+CREATE TABLE orders_cart_claims (
+    cart_id TEXT PRIMARY KEY,
+    cart_version BIGINT NOT NULL,
+    order_id TEXT NOT NULL
+);
+CREATE INDEX orders_cart_claims_order ON orders_cart_claims (order_id);

@@ -62,6 +62,6 @@ pub const ERRORS: &[ErrorCode] = &[
     ErrorCode::new(
         "checkout_in_progress",
         Conflict,
-        "A checkout with this Idempotency-Key is still under way; ask again in a moment.",
+        "This checkout is still under way, or this cart as it stands was checked out already (under another key).",
     ),
 ];

@@ -72,6 +72,7 @@ fn checkout_cart(p: PricedCart, currency: &str) -> CheckoutCart {
         .collect();
     CheckoutCart {
         cart_id: p.doc.id.clone(),
+        version: p.doc.version,
         customer_id: p.doc.customer_id.clone(),
         currency: currency.to_owned(),
         purchasable: !lines.is_empty() && lines.iter().all(|l| l.blocker.is_none()),

@@ -180,6 +180,9 @@ impl OrdersService {
                 last_error: None,
                 updated_at: now,
             };
+            if !sql::cart_claim(&mut tx, &p.cart.cart_id, p.cart.version, &order.id).await? {
+                return Err(cart_busy());
+            }
             saga_insert(&mut tx, &saga).await?;
             let event = OrderCreated {
                 order_id: order.id.clone(),
@@ -225,6 +228,15 @@ impl OrdersService {
         }
         self.order_dto(order).await
     }
+}
+
+/// Another checkout took this cart as it stands (under another key: a second click); this one
+/// would buy the same lines twice.
+fn cart_busy() -> Error {
+    Error::conflict(
+        "checkout_in_progress",
+        "This cart is being checked out already; finish or cancel that order first.",
+    )
 }
 
 /// The key a checkout is known by: the caller (account, or guest cart) and its Idempotency-Key.

@@ -296,6 +296,8 @@ impl OrdersService {
         if order.state != OrderState::Cancelled.as_str() {
             order_move(&mut tx, order, OrderState::Cancelled, actor, Some(code)).await?;
         }
+        // The cart may be bought again (a declined customer tries another method).
+        sql::cart_claim_release(&mut tx, &order.id).await?;
         if sagas::saga_delete(&mut tx, &order.id, Step::Compensate.as_str()).await? {
             tx.commit().await?;
         }

@@ -275,3 +275,23 @@ pub async fn purchased(q: &mut impl Query, customer: &str, product: &str) -> Res
         .await?;
     Ok(found.is_some())
 }
+
+/// Claims `version` of the cart for `order`; false when this version (or a later one) was
+/// claimed already.
+pub async fn cart_claim(tx: &mut Tx, cart: &str, version: i64, order: &str) -> Result<bool> {
+    let n = tx
+        .execute(
+            "INSERT INTO orders_cart_claims (cart_id, cart_version, order_id) VALUES ($1, $2, $3)
+             ON CONFLICT (cart_id) DO UPDATE SET cart_version = excluded.cart_version, order_id = excluded.order_id
+             WHERE orders_cart_claims.cart_version < excluded.cart_version",
+            args![cart, version, order],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Gives back the cart claim of a cancelled order.
+pub async fn cart_claim_release(tx: &mut Tx, order: &str) -> Result<()> {
+    tx.execute("DELETE FROM orders_cart_claims WHERE order_id = $1", args![order]).await?;
+    Ok(())
+}

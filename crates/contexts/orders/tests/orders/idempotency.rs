@@ -57,3 +57,38 @@ async fn the_same_key_makes_one_order_and_one_charge() {
         invariants(&app, "MUG").await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_cart_under_two_keys_at_once_makes_one_order() {
+    for backend in backends() {
+        let app = Arc::new(TestApp::spawn(&backend).await);
+        let shop = shop(&app, 10).await;
+        let who = guest_with(&app, &shop, 2).await;
+        let total = quoted_total(&app, &who, &address_us(), "standard").await;
+        let body = checkout_body(&address_us(), "tok_sandbox_ok", total);
+        // A double click whose page made a new key each time: several tries at once.
+        let tasks: Vec<_> = (0..6)
+            .map(|i| {
+                let (app, who, body) = (app.clone(), who.clone(), body.clone());
+                tokio::spawn(async move {
+                    let r =
+                        who.call(&app, Method::POST, "/api/v1/checkout", Some(body), Some(&format!("click-{i}"))).await;
+                    (r.status, r.code_or_empty())
+                })
+            })
+            .collect();
+        let mut placed = 0;
+        for t in tasks {
+            match t.await.expect("task") {
+                (StatusCode::CREATED, _) => placed += 1,
+                (StatusCode::CONFLICT, code) if code == "checkout_in_progress" => {}
+                (StatusCode::UNPROCESSABLE_ENTITY, code) if code == "cart_empty" => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(placed, 1, "{backend:?}");
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM orders_orders").await, 1);
+        assert_eq!(stock_of(&app, "MUG").await, (8, 0));
+        invariants(&app, "MUG").await;
+    }
+}
