@@ -54,7 +54,9 @@ pub struct CatalogService {
     config: CatalogConfig,
     taxonomy: RwLock<Option<(Instant, Arc<Taxonomy>)>>,
     /// Who bought what, for verified reviews; set once the orders context exists.
-    purchases: std::sync::OnceLock<Arc<dyn crate::api::Purchases>>,
+    /// Weak: orders holds the catalog too, and a cycle would keep both (and their pools)
+    /// alive after the application is dropped.
+    purchases: std::sync::OnceLock<std::sync::Weak<dyn crate::api::Purchases>>,
 }
 
 /// Categories and brands change rarely; other replicas' changes show up within this long.
@@ -67,12 +69,12 @@ impl CatalogService {
 
     /// Hands the catalog what tells a verified purchase; a second call changes nothing.
     pub fn purchases_set(&self, purchases: Arc<dyn crate::api::Purchases>) {
-        let _ = self.purchases.set(purchases);
+        let _ = self.purchases.set(Arc::downgrade(&purchases));
     }
 
     /// Whether `customer` bought `product` (false while nothing can tell).
     pub(crate) async fn purchased(&self, customer: &str, product: &str) -> Result<bool> {
-        match self.purchases.get() {
+        match self.purchases.get().and_then(std::sync::Weak::upgrade) {
             Some(p) => p.purchased(customer, product).await,
             None => Ok(false),
         }

@@ -54,7 +54,9 @@ pub struct PaymentsService {
     gateway: Arc<dyn Gateway>,
     config: PaymentsConfig,
     /// What `POST /payments` pays for; set once the orders context exists.
-    payables: std::sync::OnceLock<Arc<dyn crate::api::Payables>>,
+    /// Weak: orders holds payments too, and a cycle would keep both (and their pools) alive
+    /// after the application is dropped.
+    payables: std::sync::OnceLock<std::sync::Weak<dyn crate::api::Payables>>,
 }
 
 impl PaymentsService {
@@ -64,7 +66,7 @@ impl PaymentsService {
 
     /// Hands payments the context its references belong to; a second call changes nothing.
     pub fn payables_set(&self, payables: Arc<dyn crate::api::Payables>) {
-        let _ = self.payables.set(payables);
+        let _ = self.payables.set(Arc::downgrade(&payables));
     }
 
     pub fn db(&self) -> &Db {

@@ -23,7 +23,7 @@ impl PaymentsService {
             (None, Some(email)) => Payer::Guest { email },
             (None, None) => return Err(Error::invalid_field("email", "is required to pay as a guest")),
         };
-        let payables = self.payables.get().ok_or_else(not_found)?;
+        let payables = self.payables.get().and_then(std::sync::Weak::upgrade).ok_or_else(not_found)?;
         let payable = payables.payable_get(&input.reference, payer).await?;
         let token = input.payment_token.trim();
         if token.is_empty() || token.len() > 255 {
