@@ -29,6 +29,19 @@ pub struct Reservation {
     pub lines: Vec<ReservedLine>,
 }
 
+/// Goods a customer sent back, to put on the shelf again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restock {
+    /// What brought them back (a return id): restocking twice under it is harmless.
+    pub reference: String,
+    /// The sale they came from (the order id its reservation was made under): where they go
+    /// back when no location is named.
+    pub sale: String,
+    /// One of the seller's locations; `None` for the one the units were sold from.
+    pub location_id: Option<String>,
+    pub lines: Vec<ReserveLine>,
+}
+
 /// Holding, releasing and selling stock: what the orders context calls during checkout.
 pub trait StockReservations: Send + Sync + 'static {
     /// Holds every line or none (409 `out_of_stock` naming the short SKUs). Calling it again
@@ -47,6 +60,9 @@ pub trait StockReservations: Send + Sync + 'static {
     /// again where the stock came from. Only a committed reservation can be returned (409
     /// `reservation_not_committed`); returning twice is harmless.
     fn stock_return<'a>(&'a self, id_or_reference: &'a str) -> BoxFuture<'a, Result<Reservation>>;
+    /// Puts returned goods back on hand (a `returned` adjustment per line). 404
+    /// `location_not_found` when the location is not the seller's of every line.
+    fn stock_restock<'a>(&'a self, restock: &'a Restock) -> BoxFuture<'a, Result<()>>;
 }
 
 /// What can be sold now, for the cart and the storefront.

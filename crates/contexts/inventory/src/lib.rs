@@ -23,13 +23,22 @@ pub mod audit {
     pub use crate::store::reservations::{LineRow, live_totals};
 }
 
-pub const MIGRATIONS: &[::store::Migration] = &[::store::Migration {
-    context: "inventory",
-    version: 1,
-    name: "inventory",
-    sql: include_str!("../migrations/0001_inventory.sql"),
-    postgres: None,
-}];
+pub const MIGRATIONS: &[::store::Migration] = &[
+    ::store::Migration {
+        context: "inventory",
+        version: 1,
+        name: "inventory",
+        sql: include_str!("../migrations/0001_inventory.sql"),
+        postgres: None,
+    },
+    ::store::Migration {
+        context: "inventory",
+        version: 2,
+        name: "restocks",
+        sql: include_str!("../migrations/0002_restocks.sql"),
+        postgres: None,
+    },
+];
 
 /// The inventory for the application: its service and its [`module::Module`], with the
 /// sweeper that releases holds whose time ran out.

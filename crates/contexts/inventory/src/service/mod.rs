@@ -3,6 +3,7 @@
 
 mod adjust;
 mod reserve;
+mod restock;
 mod seed;
 mod settings;
 

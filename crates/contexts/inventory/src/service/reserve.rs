@@ -3,7 +3,7 @@
 
 use super::{InventoryService, normalize_sku, refresh_item, rfc3339};
 use crate::api::events::{ReservedLine, StockCommitted, StockReleased, StockReserved, StockReturned};
-use crate::api::{Reservation, ReserveLine, StockReservations};
+use crate::api::{Reservation, ReserveLine, Restock, StockReservations};
 use crate::domain::{AdjustmentKind, allocate, positive_quantity};
 use crate::store::history::{AdjustmentRow, adjustment_insert};
 use crate::store::levels;
@@ -139,6 +139,10 @@ impl StockReservations for InventoryService {
             tx.commit().await?;
             Ok(out)
         })
+    }
+
+    fn stock_restock<'a>(&'a self, restock: &'a Restock) -> BoxFuture<'a, Result<()>> {
+        Box::pin(super::restock::restock(&self.db, restock))
     }
 
     fn stock_return<'a>(&'a self, id_or_reference: &'a str) -> BoxFuture<'a, Result<Reservation>> {
