@@ -1,9 +1,10 @@
-//! The orders context's contract: the events it publishes ([`events`]), its error codes and
-//! its API-key scopes. Other contexts do not call orders; they react to its events.
+//! The orders context's contract: the events it publishes ([`events`]: checkout, the order's
+//! progress, its sellers' parts, returns and refunds), its error codes and its API-key scopes.
+//! Other contexts do not call orders; they react to its events.
 
 pub mod events;
 
-pub use crate::domain::OrderState;
+pub use crate::domain::{FulfilmentState, OrderState, ReturnState};
 use kernel::ErrorKind::*;
 use kernel::auth::{Role, Scope};
 use kernel::error::ErrorCode;
@@ -16,7 +17,18 @@ pub const ORDERS_WRITE: Scope = Scope::new(
     "Check out the caller's cart and cancel the caller's orders (admin: cancel any).",
 );
 
-pub const SCOPES: &[Scope] = &[ORDERS_READ, ORDERS_WRITE];
+pub const FULFILMENTS_READ: Scope = Scope::new(
+    "fulfilments:read",
+    Role::Seller,
+    "Read the caller's parts of orders and their returns (admin: every seller's).",
+);
+pub const FULFILMENTS_WRITE: Scope = Scope::new(
+    "fulfilments:write",
+    Role::Seller,
+    "Pack and ship the caller's parts of orders, and decide on and receive their returns (admin: any).",
+);
+
+pub const SCOPES: &[Scope] = &[ORDERS_READ, ORDERS_WRITE, FULFILMENTS_READ, FULFILMENTS_WRITE];
 
 /// Every error code the orders context answers, with its kind and meaning.
 pub const ERRORS: &[ErrorCode] = &[
@@ -63,5 +75,38 @@ pub const ERRORS: &[ErrorCode] = &[
         "checkout_in_progress",
         Conflict,
         "This checkout is still under way, or this cart as it stands was checked out already (under another key).",
+    ),
+    ErrorCode::new(
+        "fulfilment_not_found",
+        NotFound,
+        "No such part of an order among the caller's (a seller's own, any for an admin).",
+    ),
+    ErrorCode::new(
+        "fulfilment_state",
+        Conflict,
+        "The part's state does not allow this (e.g. a tracking number on a part that is not packed); nothing changed.",
+    ),
+    ErrorCode::new("label_not_found", NotFound, "The part has no label from the built-in provider."),
+    ErrorCode::new("return_not_found", NotFound, "No such return among those the caller may see."),
+    ErrorCode::new(
+        "return_state",
+        Conflict,
+        "The return's state does not allow this (e.g. receiving before approval).",
+    ),
+    ErrorCode::new(
+        "return_exceeds_delivered",
+        Invalid,
+        "The return names lines not delivered, or more units than are left to return; `errors` names each line.",
+    ),
+    ErrorCode::new(
+        "return_window_closed",
+        Invalid,
+        "A line named was delivered longer ago than returns are taken (`[orders] return_days`).",
+    ),
+    // `refund_exceeds_captured` (more than is left of the payment) is the payments context's.
+    ErrorCode::new(
+        "refund_exceeds_return",
+        Invalid,
+        "The amount granted is more than the return's lines and shipping come to.",
     ),
 ];

@@ -16,11 +16,13 @@ pub struct Settings {
     pub resume_after_secs: u64,
     /// The first wait before a failed checkout step is tried again (it doubles each time).
     pub retry_secs: u64,
+    /// How long after a part is delivered its lines may be returned.
+    pub return_days: u64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { hold_minutes: 15, resume_after_secs: 30, retry_secs: 2 }
+        Self { hold_minutes: 15, resume_after_secs: 30, retry_secs: 2, return_days: 30 }
     }
 }
 
@@ -36,6 +38,9 @@ impl Settings {
         if !(1..=600).contains(&s.retry_secs) {
             return Err(section.bad("retry_secs", "must be between 1 and 600"));
         }
+        if !(1..=365).contains(&s.return_days) {
+            return Err(section.bad("return_days", "must be between 1 and 365"));
+        }
         Ok(s)
     }
 
@@ -45,6 +50,7 @@ impl Settings {
             hold: Duration::from_secs(self.hold_minutes * 60),
             lease: Duration::from_secs(self.resume_after_secs),
             retry: Duration::from_secs(self.retry_secs),
+            return_window: Duration::from_secs(self.return_days * 24 * 3600),
             ..OrdersConfig::default()
         }
     }

@@ -1,6 +1,10 @@
 //! The shipping context's contract: [`ShippingQuotes`] (what the cart estimates with and what
-//! checkout prices delivery with), its plain request and answer types, its error codes and
-//! its API-key scope. [`Parcel`] and [`SellerShipping`] are the rules' own pure types.
+//! checkout prices delivery with), [`ShippingLabels`] (what fulfilment buys labels and
+//! tracking numbers from), its plain request and answer types, the events it publishes
+//! ([`events`]: carrier tracking updates), its error codes and its API-key scope. [`Parcel`]
+//! and [`SellerShipping`] are the rules' own pure types.
+
+pub mod events;
 
 pub use crate::domain::{Parcel, SellerShipping};
 use kernel::ErrorKind::*;
@@ -51,6 +55,45 @@ pub trait ShippingQuotes: Send + Sync + 'static {
     fn shipping_estimate<'a>(&'a self, parcels: &'a [Parcel]) -> BoxFuture<'a, Result<i64>>;
 }
 
+/// One address printed on a label, as lines (name first).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LabelAddress {
+    pub name: String,
+    /// Street, city with region and postal code, country: as they are printed.
+    pub lines: Vec<String>,
+}
+
+/// A parcel to label: one seller's part of an order.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LabelRequest {
+    /// What the label is for (a fulfilment id): asking again answers the same label.
+    pub reference: String,
+    pub order_number: String,
+    /// The shipping method's name, as the customer chose it ("Standard").
+    pub method: String,
+    pub from: LabelAddress,
+    pub to: LabelAddress,
+    pub weight_g: i64,
+    pub items: i64,
+}
+
+/// A label bought (made, by the built-in provider) for a parcel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub carrier: String,
+    pub tracking_number: String,
+}
+
+/// Labels and tracking numbers: what fulfilment calls when a seller ships a part.
+pub trait ShippingLabels: Send + Sync + 'static {
+    /// A label and a tracking number for the parcel; the same `reference` answers the same
+    /// label.
+    fn label_create<'a>(&'a self, request: &'a LabelRequest) -> BoxFuture<'a, Result<Label>>;
+    /// The printable label (a PDF) of a tracking number `label_create` made; 404
+    /// `label_not_found` otherwise.
+    fn label_pdf<'a>(&'a self, tracking_number: &'a str) -> BoxFuture<'a, Result<Vec<u8>>>;
+}
+
 pub const SHIPPING_WRITE: Scope =
     Scope::new("shipping:write", Role::Admin, "Manage shipping zones, their methods and rate tables.");
 
@@ -75,5 +118,21 @@ pub const ERRORS: &[ErrorCode] = &[
         "invalid_destination",
         Invalid,
         "The destination's country is not an ISO 3166-1 alpha-2 code (two letters).",
+    ),
+    ErrorCode::new("label_not_found", NotFound, "No label has this tracking number."),
+    ErrorCode::new(
+        "tracking_webhook_not_configured",
+        NotFound,
+        "No tracking webhook secret is configured for this provider (`[shipping.webhooks]`).",
+    ),
+    ErrorCode::new(
+        "tracking_webhook_unauthorized",
+        Unauthenticated,
+        "The tracking webhook's secret is missing or wrong (`X-Webhook-Secret` or `?token=`).",
+    ),
+    ErrorCode::new(
+        "tracking_payload_invalid",
+        Invalid,
+        "The tracking webhook's body is not an event in the provider's format; `errors` names each field.",
     ),
 ];

@@ -5,6 +5,8 @@
 //! rejects input (the service does, before storing it): negative measures count as zero and
 //! sums saturate, so a price is never negative and never overflows.
 
+pub mod tracking;
+
 use kernel::geo::Destination;
 
 /// The most rows a rate table may hold.

@@ -199,6 +199,25 @@ pub struct SellerShippingDto {
     pub amount: i64,
 }
 
+/// The answer to a carrier's tracking webhook delivery.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TrackingAck {
+    /// The provider's event id was recorded before; nothing changed.
+    pub duplicate: bool,
+    /// The delivery held nothing to record (Shippo's `UNKNOWN` status, or an event other than
+    /// `track_updated`); it is acknowledged so that the provider does not retry it.
+    pub ignored: bool,
+}
+
+/// The query of a tracking webhook delivery.
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrackingWebhookQuery {
+    /// The provider's webhook secret, for providers that can only put it in the URL (Shippo's
+    /// `?token=`); others send `X-Webhook-Secret: <secret>`.
+    pub token: Option<String>,
+}
+
 /// A field that may be left out (outer `None`) or set to null (inner `None`).
 fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)

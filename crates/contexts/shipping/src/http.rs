@@ -3,12 +3,15 @@
 
 use crate::ShippingService;
 use crate::dto::*;
+use crate::service::TrackingOutcome;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use kernel::Result;
+use axum::http::{HeaderMap, StatusCode};
 use kernel::auth::Admin;
+use kernel::body::Body;
 use kernel::error::Problem;
 use kernel::json::Json;
+use kernel::query::Query;
+use kernel::{Error, ErrorKind, Result};
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -23,6 +26,7 @@ pub fn router(service: Arc<ShippingService>) -> OpenApiRouter {
         .routes(routes!(method_create))
         .routes(routes!(method_update, method_delete))
         .routes(routes!(shipping_options))
+        .routes(routes!(tracking_webhook))
         .with_state(service)
 }
 
@@ -123,4 +127,68 @@ pub async fn method_delete(Admin(p): Admin, State(svc): Svc, Path(id): Path<Stri
     (status = 422, description = "`destination_not_served`, `invalid_destination`", body = Problem)))]
 pub async fn shipping_options(State(svc): Svc, Json(body): Json<ShippingQuoteInput>) -> Result<Json<ShippingQuoteDto>> {
     Ok(Json(svc.shipping_options_public(body).await?))
+}
+
+/// The largest tracking delivery taken: Shippo's carries the parcel's whole history.
+const WEBHOOK_LIMIT: usize = 256 * 1024;
+
+/// A carrier's tracking update. `{provider}` is `builtin` (this platform's format) or
+/// `shippo` (Shippo's `track_updated` event); its secret, set under `[shipping.webhooks]`,
+/// comes as `X-Webhook-Secret: <secret>` or `?token=<secret>`. Each provider event id is
+/// recorded once and published as `shipping.tracking_updated`; a repeat answers
+/// `duplicate: true` and changes nothing.
+#[utoipa::path(post, path = "/webhooks/shipping/{provider}", tag = "shipping",
+    params(("provider" = String, Path, description = "`builtin` or `shippo`"),
+        ("X-Webhook-Secret" = Option<String>, Header, description = "The provider's secret (or `?token=`)"),
+        TrackingWebhookQuery),
+    request_body(content = serde_json::Value, content_type = "application/json",
+        description = "A tracking event in the provider's format"),
+    responses((status = 200, body = TrackingAck),
+    (status = 401, description = "`tracking_webhook_unauthorized`", body = Problem),
+    (status = 404, description = "`tracking_webhook_not_configured`", body = Problem),
+    (status = 413, body = Problem),
+    (status = 422, description = "`tracking_payload_invalid`", body = Problem)))]
+pub async fn tracking_webhook(
+    State(svc): Svc,
+    Path(provider): Path<String>,
+    Query(query): Query<TrackingWebhookQuery>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Json<TrackingAck>> {
+    if body.len() > WEBHOOK_LIMIT {
+        return Err(Error::new(ErrorKind::PayloadTooLarge, "payload_too_large", "The event is too large."));
+    }
+    let secret = presented(&headers).or(query.token.as_deref());
+    let outcome = svc.tracking_webhook(&provider, secret, &body).await?;
+    Ok(Json(TrackingAck {
+        duplicate: outcome == TrackingOutcome::Duplicate,
+        ignored: outcome == TrackingOutcome::Ignored,
+    }))
+}
+
+/// The header a delivery names its secret in. Not `Authorization`: the access layer treats
+/// that as a login (and removes it from routes that take none), and a secret is not one.
+const SECRET_HEADER: &str = "x-webhook-secret";
+
+/// The secret of an `X-Webhook-Secret` header.
+fn presented(headers: &HeaderMap) -> Option<&str> {
+    headers.get(SECRET_HEADER)?.to_str().ok().map(str::trim).filter(|t| !t.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secret_is_read_from_its_header() {
+        let with = |value: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(SECRET_HEADER, value.parse().expect("header value"));
+            presented(&h).map(str::to_owned)
+        };
+        assert_eq!(with("s3cret").as_deref(), Some("s3cret"));
+        assert_eq!(with("  s3cret ").as_deref(), Some("s3cret"));
+        assert_eq!(with(" "), None);
+        assert_eq!(presented(&HeaderMap::new()), None);
+    }
 }

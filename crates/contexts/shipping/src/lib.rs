@@ -9,24 +9,36 @@
 //! DESIGN §7; a carrier API can fill the same trait.
 
 pub mod api;
+mod barcode;
 pub mod domain;
 pub mod dto;
 mod http;
+mod label_pdf;
 mod service;
 mod settings;
 mod store;
+mod webhook;
 
 pub use http::router;
-pub use service::{ShippingConfig, ShippingService};
-pub use settings::Settings;
+pub use service::{CARRIER, ShippingConfig, ShippingService, TrackingOutcome};
+pub use settings::{Settings, WebhookSecret};
 
-pub const MIGRATIONS: &[::store::Migration] = &[::store::Migration {
-    context: "shipping",
-    version: 1,
-    name: "shipping",
-    sql: include_str!("../migrations/0001_shipping.sql"),
-    postgres: None,
-}];
+pub const MIGRATIONS: &[::store::Migration] = &[
+    ::store::Migration {
+        context: "shipping",
+        version: 1,
+        name: "shipping",
+        sql: include_str!("../migrations/0001_shipping.sql"),
+        postgres: None,
+    },
+    ::store::Migration {
+        context: "shipping",
+        version: 2,
+        name: "labels_tracking",
+        sql: include_str!("../migrations/0002_labels_tracking.sql"),
+        postgres: None,
+    },
+];
 
 /// The shipping context for the application: its service and its [`module::Module`]. Rates
 /// are in `currency`, the catalog's.
@@ -36,7 +48,11 @@ pub fn module(
     section: &module::Section,
 ) -> Result<(std::sync::Arc<ShippingService>, module::Module), module::SettingsError> {
     let settings = Settings::read(section)?;
-    let config = ShippingConfig { currency: currency.to_owned(), default_country: settings.default_country };
+    let config = ShippingConfig {
+        currency: currency.to_owned(),
+        default_country: settings.default_country,
+        webhooks: settings.webhooks,
+    };
     let shipping = std::sync::Arc::new(ShippingService::new(db, config));
     let module =
         module::Module::new("shipping", MIGRATIONS, router(shipping.clone())).errors(api::ERRORS).scopes(api::SCOPES);

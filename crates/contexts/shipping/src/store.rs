@@ -1,6 +1,8 @@
 //! SQL for the shipping context's own tables (zones, their areas, their methods), and nothing
 //! else.
 
+pub mod parcels;
+
 use store::{AssertSqlSafe, Query, Result, Sql, Tx, args, placeholders};
 
 #[derive(Debug, Clone, sqlx::FromRow)]

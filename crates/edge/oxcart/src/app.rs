@@ -102,6 +102,7 @@ impl App {
             payments: payments.clone(),
             pricing: pricing.clone(),
             shipping: shipping.clone(),
+            labels: shipping.clone(),
             tax: tax.clone(),
             customers: users.clone(),
         };

@@ -52,7 +52,7 @@ pub struct BenchArgs {
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub url: String,
     /// Scenarios to run (comma-separated): search, search-hot, detail, category, health,
-    /// cart-add, reserve-hot, reserve-spread, checkout, pay.
+    /// cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders.
     #[arg(long, default_value = "search,detail,category,health", value_delimiter = ',')]
     pub scenarios: Vec<String>,
     /// Concurrent connections (closed loop); several values run one after another.
@@ -73,6 +73,9 @@ pub struct BenchArgs {
     pub admin_email: Option<String>,
     #[arg(long, env = "OXCART_BENCH_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
+    /// Orders `seller-orders` places for one seller before it lists them (0: use those there).
+    #[arg(long, default_value_t = 10_000)]
+    pub orders: usize,
 }
 
 #[derive(Debug, Args)]

@@ -1,9 +1,13 @@
-//! The order's rules: its state machine, its number, and the checkout saga's steps. No I/O.
+//! The order's rules: its state machine, its number, the checkout saga's steps, its parts'
+//! and returns' machines, and the refund arithmetic. No I/O.
 
+mod fulfilment;
 mod number;
+pub mod refund;
 mod state;
 mod step;
 
+pub use fulfilment::{FulfilmentState, ReturnState, ShipmentProgress, order_state_derive, shipment_progress};
 pub use number::{number_normalise, order_number};
 pub use state::OrderState;
 pub use step::Step;

@@ -62,7 +62,9 @@ impl OrderState {
         Self::ALL.into_iter().find(|state| state.as_str() == s)
     }
 
-    /// Whether the machine allows going from `self` to `to`. Anything else is a 409.
+    /// Whether the machine allows going from `self` to `to`. Anything else is a 409. Past
+    /// confirmation the order follows its parts and returns ([`super::order_state_derive`]);
+    /// a carrier may skip scans, so shipping states go forward by more than one.
     pub fn can(self, to: OrderState) -> bool {
         use OrderState::*;
         matches!(
@@ -72,12 +74,15 @@ impl OrderState {
                 | (Confirmed, Processing | Cancelled)
                 | (Processing, Packed | Cancelled)
                 | (Packed, Shipped | Cancelled)
-                | (Shipped, InTransit | Delivered)
+                | (Shipped, InTransit | OutForDelivery | Delivered)
                 | (InTransit, OutForDelivery | Delivered)
                 | (OutForDelivery, Delivered)
+                // The last part arrives while an earlier one is being returned.
+                | (Shipped | InTransit | OutForDelivery, ReturnRequested | ReturnApproved)
                 | (Delivered, ReturnRequested)
                 | (ReturnRequested, ReturnApproved | Delivered)
-                | (ReturnApproved, Refunded)
+                // A partial refund is done (back to delivered), or the rest was asked back too.
+                | (ReturnApproved, Refunded | Delivered | ReturnRequested)
         )
     }
 

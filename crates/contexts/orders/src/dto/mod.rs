@@ -1,6 +1,13 @@
-//! The HTTP shapes of orders and checkout.
+//! The HTTP shapes of orders and checkout; their parts' and returns' in [`fulfilment`] and
+//! [`returns`].
 
-use crate::domain::OrderState;
+mod fulfilment;
+mod returns;
+
+pub use fulfilment::*;
+pub use returns::*;
+
+use crate::domain::{OrderState, ShipmentProgress};
 use kernel::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -99,6 +106,8 @@ pub struct QuoteDto {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrderLineDto {
+    /// The line's place in the order (what a return names).
+    pub position: i64,
     pub variant_id: String,
     pub product_id: String,
     pub sku: String,
@@ -110,6 +119,8 @@ pub struct OrderLineDto {
     pub discount: i64,
     pub tax: i64,
     pub total: i64,
+    /// Units in returns (asked for, approved or refunded).
+    pub returned_units: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -157,6 +168,11 @@ pub struct OrderDto {
     pub payment: Option<OrderPaymentDto>,
     /// Why it was cancelled, as a stable code, when it was.
     pub cancel_code: Option<String>,
+    /// How far the sellers' parts have got ("partly shipped").
+    pub shipment: ShipmentProgress,
+    /// One per seller, once the order is confirmed.
+    pub shipments: Vec<ShipmentDto>,
+    pub returns: Vec<ReturnDto>,
     pub history: Vec<TransitionDto>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,

@@ -1,10 +1,11 @@
-//! HTTP face of orders: checkout (with its quote), the customer's and the admin's orders,
-//! cancelling, and a guest's lookup by number and e-mail.
+//! Checkout (with its quote), the customer's and the admin's orders, cancelling, and a
+//! guest's lookup by number and e-mail.
 
+use super::{Svc, caller, guarded, idempotency_key};
 use crate::dto::{
     CancelInput, CheckoutInput, LookupInput, OrderDto, OrderQuery, OrderSummaryDto, QuoteDto, QuoteInput,
 };
-use crate::service::{Caller, CheckoutRequest, OrdersService, QuoteRequest};
+use crate::service::{CheckoutRequest, QuoteRequest};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use kernel::auth::Principal;
@@ -12,52 +13,6 @@ use kernel::error::Problem;
 use kernel::json::Json;
 use kernel::page::Page;
 use kernel::{Error, Result};
-use serde::de::DeserializeOwned;
-use std::sync::Arc;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-type Svc = State<Arc<OrdersService>>;
-
-/// The orders' API routes, to nest under `/api/v1`.
-pub fn router(service: Arc<OrdersService>) -> OpenApiRouter {
-    OpenApiRouter::new()
-        .routes(routes!(checkout_create))
-        .routes(routes!(checkout_quote))
-        .routes(routes!(order_create, order_list))
-        .routes(routes!(order_get))
-        .routes(routes!(order_cancel))
-        .routes(routes!(order_lookup))
-        .with_state(service)
-}
-
-fn caller(p: &Option<Principal>, headers: &HeaderMap) -> Caller {
-    let token = headers.get(&cart::CART_TOKEN).and_then(|v| v.to_str().ok()).map(str::trim).filter(|t| !t.is_empty());
-    Caller { customer_id: p.as_ref().map(|p| p.user_id.clone()), token: token.map(str::to_owned) }
-}
-
-/// The body, refused whole (422 `card_number_refused`, nothing kept) when any field holds
-/// something shaped like a card number: only the provider's tokens are taken.
-fn guarded<T: DeserializeOwned>(body: serde_json::Value) -> Result<T> {
-    if payments::domain::json_has_card_number(&body) {
-        return Err(Error::new(
-            kernel::ErrorKind::Invalid,
-            "card_number_refused",
-            "The body holds what looks like a card number; send the provider's token instead.",
-        ));
-    }
-    kernel::json::parse(&serde_json::to_vec(&body).map_err(Error::internal)?)
-}
-
-fn idempotency_key(headers: &HeaderMap) -> Result<String> {
-    headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .map(str::to_owned)
-        .ok_or_else(|| Error::bad_request("idempotency_key_missing", "This route needs an `Idempotency-Key` header."))
-}
 
 fn checkout_request(p: &Option<Principal>, headers: &HeaderMap, input: CheckoutInput) -> Result<CheckoutRequest> {
     if let Some(p) = p {

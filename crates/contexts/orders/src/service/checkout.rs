@@ -152,6 +152,7 @@ impl OrdersService {
                 checkout_key: key.to_owned(),
                 created_at: now,
                 updated_at: now,
+                shipping_return_id: None,
             };
             let lines = lines_of(&order, p);
             let mut tx = self.deps.db.begin().await?;
@@ -342,6 +343,9 @@ fn lines_of(order: &OrderRow, p: &Priced) -> Vec<LineRow> {
             discount: l.discount,
             tax: p.tax.lines.iter().find(|t| t.key == l.variant_id).map_or(0, |t| t.tax),
             total: l.total,
+            weight_g: l.weight_g,
+            returned_units: 0,
+            returned_amount: 0,
         })
         .collect()
 }

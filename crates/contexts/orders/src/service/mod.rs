@@ -1,27 +1,34 @@
-//! Use cases of the orders context: checkout (the saga), reading and cancelling orders. The
-//! only place that opens transactions.
+//! Use cases of the orders context: checkout (the saga), reading and cancelling orders, the
+//! sellers' parts and their tracking, returns and their refunds. The only place that opens
+//! transactions.
 
 mod cancel;
 mod checkout;
 mod estimates;
 mod events;
+mod follow;
+mod fulfil;
 mod payable;
 mod purchases;
 mod quote;
 mod read;
+mod refund;
+mod returns;
 mod saga;
+mod tracking;
 mod transition;
 
 pub use checkout::CheckoutRequest;
 pub use events::payment_events;
 pub use quote::QuoteRequest;
+pub use tracking::tracking_events;
 
 use cart::api::CartCheckout;
 use inventory::api::StockReservations;
 use kernel::Error;
 use payments::api::Payments;
 use pricing::api::Pricing;
-use shipping::api::ShippingQuotes;
+use shipping::api::{ShippingLabels, ShippingQuotes};
 use std::sync::Arc;
 use std::time::Duration;
 use store::Db;
@@ -36,6 +43,7 @@ pub struct OrdersDeps {
     pub payments: Arc<dyn Payments>,
     pub pricing: Arc<dyn Pricing>,
     pub shipping: Arc<dyn ShippingQuotes>,
+    pub labels: Arc<dyn ShippingLabels>,
     pub tax: Arc<dyn TaxQuotes>,
     pub customers: Arc<dyn Customers>,
 }
@@ -51,6 +59,8 @@ pub struct OrdersConfig {
     pub retry: Duration,
     /// Tries of one step before the checkout is given up and compensated.
     pub max_attempts: i64,
+    /// How long after a part is delivered its lines may be returned.
+    pub return_window: Duration,
 }
 
 impl Default for OrdersConfig {
@@ -61,6 +71,7 @@ impl Default for OrdersConfig {
             lease: Duration::from_secs(30),
             retry: Duration::from_secs(2),
             max_attempts: 8,
+            return_window: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }

@@ -2,12 +2,14 @@
 //! every order for an admin.
 
 use super::OrdersService;
-use crate::domain::{OrderState, number_normalise};
+use crate::domain::{FulfilmentState, OrderState, number_normalise, shipment_progress};
 use crate::dto::{
-    AddressInput, LookupInput, OrderDto, OrderLineDto, OrderPaymentDto, OrderQuery, OrderSummaryDto, ShippingDto,
-    TotalsDto, TransitionDto,
+    AddressInput, LookupInput, OrderDto, OrderLineDto, OrderPaymentDto, OrderQuery, OrderSummaryDto, ShipmentDto,
+    ShippingDto, TotalsDto, TransitionDto,
 };
+use crate::store::fulfilments as fsql;
 use crate::store::orders::{self as sql, ListFilter, OrderRow};
+use crate::store::returns as rsql;
 use kernel::auth::{Principal, Role};
 use kernel::page::{Page, PageParams};
 use kernel::time::Timestamp;
@@ -94,6 +96,27 @@ impl OrdersService {
             None => None,
         };
         let address: AddressInput = serde_json::from_str(&o.address).map_err(Error::internal)?;
+        let parts = fsql::fulfilments_of(&mut db, &o.id).await?;
+        let part_states: Vec<FulfilmentState> = parts.iter().filter_map(|f| FulfilmentState::parse(&f.state)).collect();
+        let mut shipments = Vec::with_capacity(parts.len());
+        for f in parts {
+            let tracking = fsql::tracking_of(&mut db, &f.id).await?;
+            shipments.push(ShipmentDto {
+                state: FulfilmentState::parse(&f.state).unwrap_or(FulfilmentState::Pending),
+                positions: lines.iter().filter(|l| l.seller_id == f.seller_id).map(|l| l.position).collect(),
+                tracking: tracking.into_iter().map(super::fulfil::tracking_dto).collect(),
+                shipped_at: f.shipped_at.map(Timestamp::from_micros),
+                delivered_at: f.delivered_at.map(Timestamp::from_micros),
+                id: f.id,
+                seller_id: f.seller_id,
+                carrier: f.carrier,
+                tracking_number: f.tracking_number,
+            });
+        }
+        let mut returns = Vec::new();
+        for r in rsql::returns_of(&mut db, &o.id).await? {
+            returns.push(self.return_dto(r).await?);
+        }
         Ok(OrderDto {
             state: state_of(&o)?,
             totals: TotalsDto {
@@ -110,6 +133,8 @@ impl OrdersService {
             lines: lines
                 .into_iter()
                 .map(|l| OrderLineDto {
+                    position: l.position,
+                    returned_units: l.returned_units,
                     variant_id: l.variant_id,
                     product_id: l.product_id,
                     sku: l.sku,
@@ -132,6 +157,9 @@ impl OrdersService {
             },
             payment,
             cancel_code: o.cancel_code,
+            shipment: shipment_progress(&part_states),
+            shipments,
+            returns,
             history: history
                 .into_iter()
                 .map(|h| TransitionDto {

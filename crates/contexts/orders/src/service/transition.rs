@@ -1,5 +1,6 @@
 //! One place moves an order between states: the conditional update, its history row and its
-//! event, in the caller's transaction.
+//! event, in the caller's transaction. Confirming opens the sellers' parts; cancelling closes
+//! those that had not shipped.
 
 use crate::api::events::{EventLine, OrderCancelled, OrderConfirmed, OrderPaymentPending};
 use crate::domain::OrderState;
@@ -53,6 +54,7 @@ pub(super) async fn order_move(
         }
         OrderState::Confirmed => {
             let lines = sql::lines_of(tx, &order.id).await?;
+            super::follow::fulfilments_open(tx, order, &lines).await?;
             let event = OrderConfirmed {
                 order_id: order.id.clone(),
                 number: order.number.clone(),
@@ -65,6 +67,7 @@ pub(super) async fn order_move(
             store::outbox::emit(tx, &event).await?;
         }
         OrderState::Cancelled => {
+            super::follow::fulfilments_cancel(tx, order, actor).await?;
             let code = reason.unwrap_or("cancelled");
             let event = OrderCancelled {
                 order_id: order.id.clone(),
@@ -74,7 +77,7 @@ pub(super) async fn order_move(
             };
             store::outbox::emit(tx, &event).await?;
         }
-        _ => {}
+        to => super::follow::progress_emit(tx, order, from, to).await?,
     }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! SQL for the orders tables only.
-
+pub mod fulfilments;
 pub mod orders;
+pub mod returns;
 pub mod sagas;

@@ -33,12 +33,13 @@ pub struct OrderRow {
     pub checkout_key: String,
     pub created_at: i64,
     pub updated_at: i64,
+    pub shipping_return_id: Option<String>,
 }
 
 const COLUMNS: &str = "id, number, customer_id, guest, email, state, currency, subtotal, discount_total, shipping, \
     shipping_discount, tax_total, tax_added, tax_inclusive, total, shipping_method, shipping_method_name, \
     delivery_min_days, delivery_max_days, address, country, promotions, payment_id, reservation_id, cancel_code, \
-    cancel_detail, checkout_key, created_at, updated_at";
+    cancel_detail, checkout_key, created_at, updated_at, shipping_return_id";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LineRow {
@@ -56,6 +57,10 @@ pub struct LineRow {
     pub discount: i64,
     pub tax: i64,
     pub total: i64,
+    pub weight_g: i64,
+    /// Units in returns that were not rejected, and the refund they claimed.
+    pub returned_units: i64,
+    pub returned_amount: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -120,8 +125,8 @@ pub async fn order_insert(tx: &mut Tx, o: &OrderRow, lines: &[LineRow]) -> Resul
     for l in lines {
         tx.execute(
             "INSERT INTO orders_lines (order_id, position, customer_id, variant_id, product_id, sku, seller_id, title,
-                variant_title, quantity, unit_price, discount, tax, total)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                variant_title, quantity, unit_price, discount, tax, total, weight_g)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             args![
                 &l.order_id,
                 l.position,
@@ -137,6 +142,7 @@ pub async fn order_insert(tx: &mut Tx, o: &OrderRow, lines: &[LineRow]) -> Resul
                 l.discount,
                 l.tax,
                 l.total,
+                l.weight_g,
             ],
         )
         .await?;
@@ -194,7 +200,8 @@ pub async fn lines_of(q: &mut impl Query, order: &str) -> Result<Vec<LineRow>> {
     q.fetch_all(
         Sql::from(
             "SELECT order_id, position, customer_id, variant_id, product_id, sku, seller_id, title, variant_title,
-                quantity, unit_price, discount, tax, total FROM orders_lines WHERE order_id = $1 ORDER BY position",
+                quantity, unit_price, discount, tax, total, weight_g, returned_units, returned_amount
+             FROM orders_lines WHERE order_id = $1 ORDER BY position",
         ),
         args![order],
     )
@@ -261,19 +268,28 @@ pub async fn cancel_reason_set(tx: &mut Tx, id: &str, code: &str, detail: &str) 
     Ok(())
 }
 
-/// Whether `customer` has a delivered (or later) line of `product`: a verified purchase.
+/// Whether `customer` has a delivered line of `product` (its seller's part reached them): a
+/// verified purchase.
 pub async fn purchased(q: &mut impl Query, customer: &str, product: &str) -> Result<bool> {
     let found: Option<(String,)> = q
         .fetch_optional(
             Sql::from(
-                "SELECT o.id FROM orders_lines l JOIN orders_orders o ON o.id = l.order_id
-                 WHERE l.customer_id = $1 AND l.product_id = $2 AND o.customer_id = $1
-                   AND o.state IN ('delivered', 'return_requested', 'return_approved') LIMIT 1",
+                "SELECT l.order_id FROM orders_lines l
+                 JOIN orders_fulfilments f ON f.order_id = l.order_id AND f.seller_id = l.seller_id
+                 WHERE l.customer_id = $1 AND l.product_id = $2 AND f.customer_id = $1 AND f.state = 'delivered'
+                 LIMIT 1",
             ),
             args![customer, product],
         )
         .await?;
     Ok(found.is_some())
+}
+
+/// Takes the order's row lock for the rest of the transaction, so that changes to its parts
+/// and returns, and the state derived from them, happen one at a time per order.
+pub async fn order_lock(tx: &mut Tx, id: &str, now: i64) -> Result<Option<OrderRow>> {
+    tx.execute("UPDATE orders_orders SET updated_at = $2 WHERE id = $1", args![id, now]).await?;
+    order_get(tx, id).await
 }
 
 /// Claims `version` of the cart for `order`; false when this version (or a later one) was

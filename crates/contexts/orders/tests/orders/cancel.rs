@@ -25,6 +25,7 @@ async fn a_confirmed_order_cancelled_returns_stock_and_refunds() {
         assert_eq!(order["cancel_code"], "customer_cancelled");
         assert_eq!(order["payment"]["state"], "refunded");
         assert_eq!(order["payment"]["refunded"], order["totals"]["total"]);
+        assert_eq!(order["shipments"][0]["state"], "cancelled", "the seller's part closes with it");
         let last = order["history"].as_array().expect("history").last().cloned().expect("entry");
         assert_eq!((last["to"].as_str(), last["reason"].as_str()), (Some("cancelled"), Some("customer_cancelled")));
         assert_eq!(stock_of(&app, "MUG").await, (4, 0), "the goods went back on the shelf");
@@ -53,12 +54,8 @@ async fn an_admin_cancels_any_order_but_not_after_shipping() {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.json()["cancel_code"], "admin_cancelled");
 
-        // Fulfilment moves orders on; until it lands, put one where it would be.
-        app.app
-            .db
-            .execute("UPDATE orders_orders SET state = 'shipped' WHERE id = $1", store::args![&ids[1]])
-            .await
-            .expect("ship");
+        let part = part_of(&app, &ids[1], &shop.seller).await;
+        deliver(&app, &part, &shop.seller).await;
         let r = app.post(&format!("/api/v1/orders/{}/cancel", ids[1]), json!({}), Some(&shop.admin)).await;
         assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "order_state".into()), "{}", r.text);
         assert_eq!(stock_of(&app, "MUG").await, (3, 0), "one returned, one shipped");

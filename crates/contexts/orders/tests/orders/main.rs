@@ -6,5 +6,7 @@ mod checkout;
 mod common;
 mod compensations;
 mod concurrency;
+mod fulfilment;
 mod idempotency;
+mod returns;
 mod states;

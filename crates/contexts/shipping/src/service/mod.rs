@@ -2,13 +2,19 @@
 //! role and the `shipping:write` scope are checked here as well as in the handlers.
 
 mod input;
+mod labels;
 mod methods;
 mod quotes;
 mod seed;
+mod tracking;
 mod zones;
+
+pub use labels::CARRIER;
+pub use tracking::TrackingOutcome;
 
 use crate::domain::{Basis, Rate, Tariff};
 use crate::dto::{ShippingMethodDto, ShippingRate, ZoneDto};
+use crate::settings::WebhookSecret;
 use crate::store::{AreaRow, MethodRow, ZoneRow};
 use kernel::auth::{Principal, Role};
 use kernel::time::Timestamp;
@@ -23,6 +29,9 @@ pub struct ShippingConfig {
     pub currency: String,
     /// Where the cart's estimate is priced to before an address is known.
     pub default_country: String,
+    /// The tracking webhook's secret per provider (`builtin`, `shippo`); a provider left out
+    /// takes no webhook.
+    pub webhooks: BTreeMap<String, WebhookSecret>,
 }
 
 pub struct ShippingService {

@@ -3,5 +3,7 @@
 
 mod common;
 mod domain;
+mod labels;
 mod quotes;
+mod tracking;
 mod zones;

@@ -3,6 +3,7 @@
 //! requests are the ones a storefront makes.
 
 mod checkout;
+mod fulfilment;
 mod stock;
 
 use crate::cli::BenchArgs;
@@ -94,7 +95,7 @@ fn scenario(name: &str, site: &Site) -> anyhow::Result<Arc<dyn Scenario>> {
             })
             .collect(),
         other => anyhow::bail!(
-            "unknown scenario `{other}`: use search, search-hot, detail, category, health, cart-add, reserve-hot, reserve-spread, checkout or pay"
+            "unknown scenario `{other}`: use search, search-hot, detail, category, health, cart-add, reserve-hot, reserve-spread, checkout, pay or seller-orders"
         ),
     };
     Ok(Arc::new(Paths { name: name.to_owned(), paths }))
@@ -103,7 +104,7 @@ fn scenario(name: &str, site: &Site) -> anyhow::Result<Arc<dyn Scenario>> {
 /// The writing scenarios among `names`, prepared: variants found, stock topped up.
 async fn stock_scenarios(args: &BenchArgs, site: &Site) -> anyhow::Result<HashMap<String, Arc<dyn Scenario>>> {
     let mut out: HashMap<String, Arc<dyn Scenario>> = HashMap::new();
-    let wanted: Vec<&str> = ["cart-add", "reserve-hot", "reserve-spread", "checkout", "pay"]
+    let wanted: Vec<&str> = ["cart-add", "reserve-hot", "reserve-spread", "checkout", "pay", "seller-orders"]
         .into_iter()
         .filter(|n| args.scenarios.iter().any(|s| s == n))
         .collect();
@@ -129,7 +130,10 @@ async fn stock_scenarios(args: &BenchArgs, site: &Site) -> anyhow::Result<HashMa
         "reserve-hot".into(),
         Arc::new(stock::Reserve { name: "reserve-hot", skus: hot, token: token.clone(), run }),
     );
-    out.insert("reserve-spread".into(), Arc::new(stock::Reserve { name: "reserve-spread", skus, token, run }));
+    out.insert(
+        "reserve-spread".into(),
+        Arc::new(stock::Reserve { name: "reserve-spread", skus, token: token.clone(), run }),
+    );
     // Enough carts (or orders) for every run at a few hundred a second.
     let seconds = (args.warmup + args.duration) as usize;
     let count = (seconds * 250 * args.concurrency.len()).clamp(200, 50_000);
@@ -140,6 +144,10 @@ async fn stock_scenarios(args: &BenchArgs, site: &Site) -> anyhow::Result<HashMa
     if wanted.contains(&"pay") {
         let orders = checkout::prepare(&args.url, buyable, count, run, true).await?;
         out.insert("pay".into(), Arc::new(checkout::Pay(orders)));
+    }
+    if wanted.contains(&"seller-orders") {
+        let scenario = fulfilment::prepare(&args.url, &token, &variants, args.orders, run).await?;
+        out.insert("seller-orders".into(), scenario);
     }
     Ok(out)
 }
