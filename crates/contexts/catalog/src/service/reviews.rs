@@ -111,6 +111,8 @@ impl CatalogService {
         row.rating = f.rating;
         row.title = f.title;
         row.body = f.body;
+        // Written before the goods arrived, a review becomes a verified purchase once they have.
+        row.verified_purchase = row.verified_purchase || self.purchased(&p.user_id, &row.product_id).await?;
         sql::review_update(&mut tx, &row).await?;
         sql::rating_recount(&mut tx, &row.product_id).await?;
         let product =

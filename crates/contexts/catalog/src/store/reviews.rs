@@ -32,8 +32,9 @@ pub async fn review_insert(tx: &mut Tx, r: &ReviewRow) -> Result<()> {
 
 pub async fn review_update(tx: &mut Tx, r: &ReviewRow) -> Result<()> {
     tx.execute(
-        "UPDATE catalog_reviews SET rating = $1, title = $2, body = $3, updated_at = $4 WHERE id = $5",
-        args![r.rating, &r.title, &r.body, Timestamp::now(), &r.id],
+        "UPDATE catalog_reviews SET rating = $1, title = $2, body = $3, verified_purchase = $4, updated_at = $5
+         WHERE id = $6",
+        args![r.rating, &r.title, &r.body, r.verified_purchase, Timestamp::now(), &r.id],
     )
     .await?;
     Ok(())

@@ -221,6 +221,14 @@ async fn a_review_after_delivery_is_a_verified_purchase() {
         let r = app.post(&path, json!({"rating": 4}), Some(&cat)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         assert_eq!(r.json()["verified_purchase"], false, "bought, not yet delivered");
+        let early = r.json()["id"].as_str().expect("id").to_owned();
+        let part = part_of(&app, &orders[1], &shop.seller).await;
+        deliver(&app, &part, &shop.seller).await;
+        let r = app
+            .call(axum::http::Method::PUT, &format!("/api/v1/reviews/{early}"), Some(json!({"rating": 5})), Some(&cat))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.json()["verified_purchase"], true, "edited once the goods arrived");
         let r = app.post(&path, json!({"rating": 2}), Some(&bob)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         assert_eq!(r.json()["verified_purchase"], false, "bob bought nothing");
