@@ -90,6 +90,9 @@ pub struct ReturnQuery {
     pub state: Option<ReturnState>,
     #[param(max_length = 40)]
     pub order_id: Option<String>,
+    /// Admin: only the returns of this seller's lines.
+    #[param(max_length = 40)]
+    pub seller_id: Option<String>,
 }
 
 /// Approve a requested return, for all it asks or less.

@@ -174,13 +174,14 @@ impl OrdersService {
         p.require_scope(crate::api::ORDERS_READ)?;
         let page = PageParams { limit: query.limit, cursor: query.cursor }.validate()?;
         super::fulfil::id_check("order_id", query.order_id.as_deref())?;
+        super::fulfil::id_check("seller_id", query.seller_id.as_deref())?;
         let mut filter = ReturnFilter {
             state: query.state.map(|s| s.as_str().to_owned()),
             order_id: query.order_id,
             ..ReturnFilter::default()
         };
         match p.role {
-            Role::Admin => {}
+            Role::Admin => filter.seller_id = query.seller_id,
             Role::Seller => filter.seller_id = Some(p.user_id.clone()),
             Role::Customer => filter.customer_id = Some(p.user_id.clone()),
         }

@@ -185,6 +185,10 @@ async fn a_return_is_refused_after_the_window_or_above_what_is_left() {
         assert_eq!(stock_of(&app, "MUG").await, (3, 0), "nothing restocked");
         let r = app.get(&format!("/api/v1/returns/{ret}"), Some(&bob)).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "another customer's return");
+        let by_seller = app.get(&format!("/api/v1/returns?seller_id={}", shop.seller_id), Some(&shop.admin)).await;
+        assert_eq!(by_seller.json()["items"].as_array().map(Vec::len), Some(1), "an admin's view by seller");
+        let other = app.get("/api/v1/returns?seller_id=usr_nobody", Some(&shop.admin)).await;
+        assert_eq!(other.json()["items"].as_array().map(Vec::len), Some(0));
 
         // Thirty-one days after delivery, the window has closed.
         let long_ago = kernel::time::Timestamp::now().as_micros() - 31 * 24 * 3600 * 1_000_000;
