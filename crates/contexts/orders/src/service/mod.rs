@@ -14,6 +14,7 @@ mod quote;
 mod read;
 mod refund;
 mod returns;
+mod returns_read;
 mod saga;
 mod tracking;
 mod transition;

@@ -257,6 +257,12 @@ pub async fn shipping_claim(tx: &mut Tx, order: &str, ret: &str) -> Result<bool>
     Ok(n == 1)
 }
 
+/// What the return that claimed the shipping gives back for it.
+pub async fn shipping_amount_set(tx: &mut Tx, ret: &str, amount: i64) -> Result<()> {
+    tx.execute("UPDATE orders_returns SET shipping_amount = $2 WHERE id = $1", args![ret, amount]).await?;
+    Ok(())
+}
+
 pub async fn shipping_release(tx: &mut Tx, order: &str, ret: &str) -> Result<()> {
     tx.execute(
         "UPDATE orders_orders SET shipping_return_id = NULL WHERE id = $1 AND shipping_return_id = $2",
