@@ -25,10 +25,6 @@ impl OrdersService {
         if !state.cancellable() {
             return Err(state_conflict(state, OrderState::Cancelled));
         }
-        let parts = crate::store::fulfilments::fulfilments_of(&mut self.db(), &order.id).await?;
-        if parts.iter().any(|f| crate::domain::FulfilmentState::parse(&f.state).is_some_and(|s| s.shipped())) {
-            return Err(Error::conflict("order_state", "Part of this order has shipped; ask for a return instead."));
-        }
         let code = if p.role == Role::Admin { "admin_cancelled" } else { "customer_cancelled" };
         let detail = if reason.trim().is_empty() { "Cancelled on request." } else { reason.trim() };
         let undo = Undo { code, detail, actor: &p.user_id };
