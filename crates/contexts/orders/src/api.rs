@@ -1,8 +1,62 @@
 //! The orders context's contract: the events it publishes ([`events`]: checkout, the order's
 //! progress, its sellers' parts, returns and refunds), its error codes and its API-key scopes.
-//! Other contexts do not call orders; they react to its events.
+//! Other contexts react to its events; notifications also reads an order through
+//! [`OrderNotices`] to say what is in it.
 
 pub mod events;
+
+use kernel::{BoxFuture, Result};
+use serde::Serialize;
+
+/// An order as a message about it shows it: its lines with their names, its totals, and how
+/// its parcels travel. Amounts are minor units of `currency`.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrderNotice {
+    pub id: String,
+    pub number: String,
+    pub state: String,
+    pub customer_id: String,
+    pub guest: bool,
+    pub email: String,
+    /// The name on the shipping address.
+    pub name: String,
+    pub currency: String,
+    pub lines: Vec<NoticeLine>,
+    pub subtotal: i64,
+    pub discount: i64,
+    pub shipping: i64,
+    pub tax: i64,
+    pub total: i64,
+    pub shipping_method: String,
+    pub shipments: Vec<NoticeShipment>,
+    pub cancel_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeLine {
+    pub seller_id: String,
+    pub sku: String,
+    pub title: String,
+    pub variant_title: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeShipment {
+    pub id: String,
+    pub seller_id: String,
+    pub state: String,
+    pub carrier: Option<String>,
+    pub tracking_number: Option<String>,
+}
+
+/// Reads an order for a message about it.
+pub trait OrderNotices: Send + Sync + 'static {
+    /// The order, whoever placed it; `None` when there is no such order.
+    fn order_notice<'a>(&'a self, order_id: &'a str) -> BoxFuture<'a, Result<Option<OrderNotice>>>;
+}
 
 pub use crate::domain::{FulfilmentState, OrderState, ReturnState};
 use kernel::ErrorKind::*;

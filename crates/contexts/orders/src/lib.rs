@@ -67,6 +67,7 @@ pub fn module(
         .scopes(api::SCOPES)
         .sweeper(sweeper)
         .handler(service::payment_events())
-        .handler(service::tracking_events());
+        .handler(service::tracking_events())
+        .handler(service::live_events(&orders));
     Ok((orders, module))
 }

@@ -63,6 +63,8 @@ pub struct UserDto {
     pub phone: Option<String>,
     pub role: Role,
     pub disabled: bool,
+    /// Whether the owner proved they read mail at `email` (a verification or reset link).
+    pub email_verified: bool,
     pub created_at: Timestamp,
 }
 
@@ -75,9 +77,47 @@ impl From<AccountRow> for UserDto {
             name: r.name,
             phone: r.phone,
             disabled: r.disabled_at.is_some(),
+            email_verified: r.email_verified_at.is_some(),
             created_at: Timestamp::from_micros(r.created_at),
         }
     }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordForgot {
+    #[schema(
+        example = "ann@example.com",
+        pattern = r#"^[^\s@"(),:;<>\[\\\]\x00-\x1f\x7f-\x9f]{1,64}@[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*\.[A-Za-z0-9]+$"#,
+        max_length = 254
+    )]
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    /// The token from the reset link (43 characters).
+    #[schema(max_length = 128)]
+    pub token: String,
+    /// 8 to 128 characters; very common passwords are refused.
+    #[schema(min_length = 8, max_length = 128)]
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailVerify {
+    /// The token from the verification link (43 characters).
+    #[schema(max_length = 128)]
+    pub token: String,
+}
+
+/// The request was taken; what follows happens by e-mail.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Accepted {
+    #[schema(example = "accepted")]
+    pub status: &'static str,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

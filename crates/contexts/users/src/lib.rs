@@ -9,6 +9,7 @@ mod credentials;
 pub mod domain;
 pub mod dto;
 mod http;
+mod rate_limit;
 mod service;
 mod store;
 mod throttle;
@@ -22,13 +23,22 @@ mod settings;
 use kernel::BoxFuture;
 use kernel::auth::{Authenticate, Credentials, Principal};
 
-pub const MIGRATIONS: &[::store::Migration] = &[::store::Migration {
-    context: "users",
-    version: 1,
-    name: "users",
-    sql: include_str!("../migrations/0001_users.sql"),
-    postgres: None,
-}];
+pub const MIGRATIONS: &[::store::Migration] = &[
+    ::store::Migration {
+        context: "users",
+        version: 1,
+        name: "users",
+        sql: include_str!("../migrations/0001_users.sql"),
+        postgres: None,
+    },
+    ::store::Migration {
+        context: "users",
+        version: 2,
+        name: "tokens",
+        sql: include_str!("../migrations/0002_tokens.sql"),
+        postgres: None,
+    },
+];
 
 impl Authenticate for UsersService {
     fn authenticate<'a>(&'a self, credentials: Credentials<'a>) -> BoxFuture<'a, kernel::Result<Principal>> {
@@ -51,6 +61,8 @@ pub fn module(
     let config = UsersConfig {
         access_ttl: settings.access_ttl(),
         refresh_ttl: settings.refresh_ttl(),
+        reset_ttl: settings.reset_ttl(),
+        verify_ttl: settings.verify_ttl(),
         ..UsersConfig::new(secret)
     };
     let users = std::sync::Arc::new(UsersService::new(db, config));

@@ -11,11 +11,21 @@ pub struct Settings {
     pub jwt_secret: Option<String>,
     pub access_ttl_secs: u64,
     pub refresh_ttl_days: u64,
+    /// How long an e-mailed password reset link works.
+    pub reset_token_minutes: u64,
+    /// How long an e-mailed address verification link works.
+    pub verify_token_hours: u64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { jwt_secret: None, access_ttl_secs: 15 * 60, refresh_ttl_days: 30 }
+        Self {
+            jwt_secret: None,
+            access_ttl_secs: 15 * 60,
+            refresh_ttl_days: 30,
+            reset_token_minutes: 30,
+            verify_token_hours: 48,
+        }
     }
 }
 
@@ -34,6 +44,12 @@ impl Settings {
         if s.refresh_ttl_days == 0 || s.refresh_ttl_days > 365 {
             return Err(section.bad("refresh_ttl_days", "must be between 1 and 365"));
         }
+        if !(5..=1440).contains(&s.reset_token_minutes) {
+            return Err(section.bad("reset_token_minutes", "must be between 5 and 1440"));
+        }
+        if !(1..=720).contains(&s.verify_token_hours) {
+            return Err(section.bad("verify_token_hours", "must be between 1 and 720"));
+        }
         Ok(s)
     }
 
@@ -43,5 +59,36 @@ impl Settings {
 
     pub fn refresh_ttl(&self) -> Duration {
         Duration::from_secs(self.refresh_ttl_days * 24 * 3600)
+    }
+
+    pub fn reset_ttl(&self) -> Duration {
+        Duration::from_secs(self.reset_token_minutes * 60)
+    }
+
+    pub fn verify_ttl(&self) -> Duration {
+        Duration::from_secs(self.verify_token_hours * 3600)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(value: serde_json::Value) -> Result<Settings, SettingsError> {
+        Settings::read(&Section::new(SECTION, Some(value)))
+    }
+
+    #[test]
+    fn link_lifetimes_default_and_stay_within_bounds() {
+        let s = read(json!({})).expect("defaults");
+        assert_eq!((s.reset_ttl().as_secs(), s.verify_ttl().as_secs()), (30 * 60, 48 * 3600));
+        assert!(read(json!({"reset_token_minutes": 5, "verify_token_hours": 720})).is_ok());
+        for bad in [json!({"reset_token_minutes": 4}), json!({"reset_token_minutes": 1441})] {
+            assert!(read(bad).is_err_and(|e| e.0.contains("auth.reset_token_minutes")));
+        }
+        for bad in [json!({"verify_token_hours": 0}), json!({"verify_token_hours": 721})] {
+            assert!(read(bad).is_err_and(|e| e.0.contains("auth.verify_token_hours")));
+        }
     }
 }

@@ -1,5 +1,9 @@
 //! SQL for the users context's own tables, and nothing else.
 
+mod tokens;
+
+pub use tokens::{token_consume, token_insert, token_live, tokens_void};
+
 use kernel::time::Timestamp;
 use store::{Db, Result, Tx, args};
 
@@ -12,10 +16,11 @@ pub struct AccountRow {
     pub phone: Option<String>,
     pub role: String,
     pub disabled_at: Option<i64>,
+    pub email_verified_at: Option<i64>,
     pub created_at: i64,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, email, password_hash, name, phone, role, disabled_at, created_at";
+const ACCOUNT_COLUMNS: &str = "id, email, password_hash, name, phone, role, disabled_at, email_verified_at, created_at";
 
 pub struct NewAccount<'a> {
     pub id: &'a str,
@@ -69,6 +74,17 @@ pub async fn account_password_set(tx: &mut Tx, id: &str, hash: &str) -> Result<(
     Ok(())
 }
 
+/// Marks the address verified; a later verification keeps the first time.
+pub async fn account_email_verified_set(tx: &mut Tx, id: &str) -> Result<()> {
+    let now = Timestamp::now();
+    tx.execute(
+        "UPDATE users_accounts SET email_verified_at = COALESCE(email_verified_at, $1), updated_at = $1 WHERE id = $2",
+        args![now, id],
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn account_role_set(tx: &mut Tx, id: &str, role: &str) -> Result<()> {
     tx.execute("UPDATE users_accounts SET role = $1, updated_at = $2 WHERE id = $3", args![role, Timestamp::now(), id])
         .await?;
@@ -101,6 +117,23 @@ pub async fn account_search(
          ORDER BY id LIMIT $4"
     );
     db.fetch_all(store::AssertSqlSafe(sql), args![pattern, role, after, i64::from(limit) + 1]).await
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct StaffRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+}
+
+/// Enabled accounts of exactly `role`, oldest first.
+pub async fn staff_list(db: &Db, role: &str, limit: i64) -> Result<Vec<StaffRow>> {
+    db.fetch_all(
+        "SELECT id, email, name FROM users_accounts WHERE role = $1 AND disabled_at IS NULL
+         ORDER BY created_at, id LIMIT $2",
+        args![role, limit],
+    )
+    .await
 }
 
 fn escape_like(s: &str) -> String {

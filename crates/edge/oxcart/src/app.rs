@@ -11,6 +11,7 @@ use catalog::CatalogService;
 use inventory::InventoryService;
 use media::LocalStore;
 use module::{Module, SettingsError};
+use notifications::NotificationsService;
 use orders::{OrdersDeps, OrdersService};
 use payments::PaymentsService;
 use pricing::PricingService;
@@ -42,6 +43,9 @@ pub struct App {
     pub shipping: Arc<ShippingService>,
     pub tax: Arc<TaxService>,
     pub orders: Arc<OrdersService>,
+    pub webhooks: Arc<webhooks::WebhooksService>,
+    /// Also the users context's sender of account messages, which holds it only weakly.
+    pub notifications: Arc<NotificationsService>,
     /// True when the search index was created empty on this start and must be built.
     pub search_fresh: bool,
 }
@@ -49,6 +53,18 @@ pub struct App {
 impl App {
     /// Connects to the database and builds every context. `migrate` applies pending migrations.
     pub async fn build(config: Config, migrate: bool) -> anyhow::Result<Self> {
+        let index_dir = config.data_dir.join("search");
+        Self::build_with_index(config, migrate, &index_dir).await
+    }
+
+    /// As [`App::build`] for `oxcart worker`: it never searches, so its index is a scratch one
+    /// of its own beside the server's, whose lock it must not take.
+    pub async fn build_worker(config: Config, migrate: bool) -> anyhow::Result<Self> {
+        let index_dir = config.data_dir.join("worker").join("search");
+        Self::build_with_index(config, migrate, &index_dir).await
+    }
+
+    async fn build_with_index(config: Config, migrate: bool, index_dir: &Path) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
         let mut options = DbOptions::new(config.database_url());
@@ -56,11 +72,16 @@ impl App {
             options.max_connections = n;
         }
         let db = Db::connect(&options).await.context("cannot open the database")?;
-        Self::with_db(config, db, migrate).await
+        Self::with_db_and_index(config, db, migrate, index_dir).await
     }
 
     /// Builds every context on `db`. A bad context section fails with a [`SettingsError`].
     pub async fn with_db(config: Config, db: Db, migrate: bool) -> anyhow::Result<Self> {
+        let index_dir = config.data_dir.join("search");
+        Self::with_db_and_index(config, db, migrate, &index_dir).await
+    }
+
+    async fn with_db_and_index(config: Config, db: Db, migrate: bool, index_dir: &Path) -> anyhow::Result<Self> {
         let data_dir = config.data_dir.clone();
         let cache: Arc<dyn Cache> = Arc::new(MemoryCache::default());
         let media_dir = data_dir.join("media");
@@ -72,8 +93,7 @@ impl App {
         let (catalog, catalog_module) =
             catalog::module(db.clone(), cache.clone(), Arc::new(objects), &section("catalog"))?;
         let (inventory, inventory_module) = inventory::module(db.clone(), catalog.clone(), &section("inventory"))?;
-        let index_dir = data_dir.join("search");
-        let (index, search_fresh) = SearchIndex::open(&index_dir)
+        let (index, search_fresh) = SearchIndex::open(index_dir)
             .with_context(|| format!("cannot open the search index in {}", index_dir.display()))?;
         let search =
             Arc::new(SearchService::new(db.clone(), Arc::new(index), catalog.clone(), inventory.clone(), cache));
@@ -109,6 +129,18 @@ impl App {
         let (orders, orders_module) = orders::module(orders_deps, &currency, &section("orders"))?;
         payments.payables_set(orders.clone());
         catalog.purchases_set(orders.clone());
+        let (webhooks, webhooks_module) = webhooks::module(db.clone(), &section("webhooks"))?;
+        let peers = notifications::Peers {
+            db: db.clone(),
+            customers: users.clone(),
+            orders: orders.clone(),
+            link_key: secret_file(&data_dir, "link-secret").map_err(anyhow::Error::msg)?,
+            vapid_key: key_file(&data_dir, "vapid-key", notifications::vapid_key_generate)
+                .map_err(anyhow::Error::msg)?,
+            return_days: (orders.config().return_window.as_secs() / 86_400) as i64,
+        };
+        let (notifications, notifications_module) = notifications::module(peers, &section("notifications"))?;
+        users.account_notices_set(notifications.clone());
         let modules = vec![
             users_module,
             catalog_module,
@@ -120,6 +152,8 @@ impl App {
             shipping_module,
             tax_module,
             orders_module,
+            webhooks_module,
+            notifications_module,
         ];
 
         if let Some(unknown) = config.sections.keys().find(|k| !modules.iter().any(|m| m.section == k.as_str())) {
@@ -148,6 +182,8 @@ impl App {
             shipping,
             tax,
             orders,
+            webhooks,
+            notifications,
             search_fresh,
         })
     }
@@ -186,20 +222,33 @@ fn migrations(modules: &[Module]) -> Vec<Migration> {
 
 /// The token-signing key kept in the data dir, made on first use (readable by the owner only).
 fn jwt_secret_file(dir: &Path) -> Result<Vec<u8>, String> {
-    let path = dir.join("jwt-secret");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        let key = existing.trim();
-        if key.len() < 43 {
-            return Err(format!("{} is too short; delete it to generate a new key", path.display()));
-        }
-        return Ok(key.as_bytes().to_vec());
+    secret_file(dir, "jwt-secret")
+}
+
+/// A random key kept in the data dir under `name`, made on first use.
+fn secret_file(dir: &Path, name: &str) -> Result<Vec<u8>, String> {
+    let key = key_file(dir, name, || {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
+        Ok(URL_SAFE_NO_PAD.encode(bytes))
+    })?;
+    if key.len() < 43 {
+        return Err(format!("{} is too short; delete it to generate a new key", dir.join(name).display()));
     }
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
-    let key = URL_SAFE_NO_PAD.encode(bytes);
-    write_private(&path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    tracing::info!(path = %path.display(), "generated a new token-signing key");
     Ok(key.into_bytes())
+}
+
+/// A key kept in the data dir under `name`, made by `make` on first use (readable by the
+/// owner only).
+fn key_file(dir: &Path, name: &str, make: impl FnOnce() -> Result<String, String>) -> Result<String, String> {
+    let path = dir.join(name);
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return Ok(existing.trim().to_owned());
+    }
+    let key = make()?;
+    write_private(&path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a new key");
+    Ok(key)
 }
 
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {

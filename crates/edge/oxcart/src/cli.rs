@@ -18,6 +18,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP server (migrations are applied first).
     Serve(ServeArgs),
+    /// Run the event consumers, message and webhook deliveries and timed clean-ups without
+    /// serving HTTP, so that they scale apart from the API (`serve --no-worker`).
+    Worker(WorkerArgs),
     /// Apply database migrations and exit.
     Migrate(CommonArgs),
     /// Fill the database with a deterministic, realistic catalog and index it.
@@ -51,8 +54,10 @@ pub struct BenchArgs {
     /// The server to drive.
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub url: String,
-    /// Scenarios to run (comma-separated): search, search-hot, detail, category, health,
-    /// cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders.
+    /// Scenarios to run (comma-separated): search, search-hot, detail, category, health;
+    /// cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders; and the
+    /// measurements notify (orders to sent e-mails), follow (live-status streams held) and
+    /// push (orders to pushes taken by a push service the bench runs).
     #[arg(long, default_value = "search,detail,category,health", value_delimiter = ',')]
     pub scenarios: Vec<String>,
     /// Concurrent connections (closed loop); several values run one after another.
@@ -73,9 +78,13 @@ pub struct BenchArgs {
     pub admin_email: Option<String>,
     #[arg(long, env = "OXCART_BENCH_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
-    /// Orders `seller-orders` places for one seller before it lists them (0: use those there).
+    /// Orders `seller-orders` places for one seller before it lists them (0: use those there),
+    /// and `notify` and `push` place to measure their confirmations.
     #[arg(long, default_value_t = 10_000)]
     pub orders: usize,
+    /// Live-status streams `follow` holds open at once.
+    #[arg(long, default_value_t = 1000)]
+    pub followers: usize,
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +104,18 @@ pub struct ServeArgs {
     /// Create demo accounts (admin, seller, customer) on first start and print their passwords.
     #[arg(long)]
     pub demo: bool,
+    /// Do not apply pending migrations on start.
+    #[arg(long)]
+    pub no_migrate: bool,
+    /// Serve HTTP only: leave consumers, deliveries and clean-ups to `oxcart worker`.
+    #[arg(long)]
+    pub no_worker: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
     /// Do not apply pending migrations on start.
     #[arg(long)]
     pub no_migrate: bool,

@@ -11,6 +11,7 @@ fn main() -> ExitCode {
             Overrides { data_dir: a.data_dir.clone(), bind: None }
         }
         Command::Seed(a) => Overrides { data_dir: a.common.data_dir.clone(), bind: None },
+        Command::Worker(a) => Overrides { data_dir: a.common.data_dir.clone(), bind: None },
         Command::Bench(_) => Overrides::default(),
     };
     let config = match Config::load(cli.config.as_deref(), &overrides) {
@@ -30,7 +31,8 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         match cli.command {
-            Command::Serve(a) => oxcart::serve::run(config, a.demo, !a.no_migrate).await,
+            Command::Serve(a) => oxcart::serve::run(config, a.demo, !a.no_migrate, !a.no_worker).await,
+            Command::Worker(a) => oxcart::serve::worker(config, !a.no_migrate).await,
             Command::Migrate(_) => migrate(config).await,
             Command::Seed(a) => seed(config, a.products as usize).await,
             Command::Search { command: SearchCommand::Reindex(_) } => reindex(config).await,

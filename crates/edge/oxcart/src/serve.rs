@@ -1,4 +1,6 @@
-//! `oxcart serve`: the HTTP server, the outbox relay, and a graceful stop.
+//! `oxcart serve`: the HTTP server and, unless `--no-worker`, the background work (the outbox
+//! relay that feeds every consumer, and the timed jobs: message and webhook deliveries,
+//! expired holds…); `oxcart worker`: the background work alone. Both stop gracefully.
 
 use crate::app::App;
 use crate::config::Config;
@@ -7,7 +9,7 @@ use bus::{Relay, RelayOptions};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
-pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()> {
+pub async fn run(config: Config, demo: bool, migrate: bool, worker: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let app = App::build(config, migrate).await?;
     if demo {
@@ -20,8 +22,7 @@ pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()
     let addr = listener.local_addr()?;
 
     let (stop_tx, stop_rx) = watch::channel(false);
-    let relay = Relay::new(app.db.clone(), app.bus.clone(), RelayOptions::default());
-    let relay = tokio::spawn(relay.run(stop_rx.clone()));
+    let background = if worker { background(&app, &stop_rx) } else { Vec::new() };
     if app.search_fresh {
         // A new or incompatible index: rebuild it in the background; search answers from
         // what is indexed so far meanwhile.
@@ -35,13 +36,6 @@ pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()
         });
     }
     let indexer = tokio::spawn(app.search.clone().run(stop_rx.clone()));
-    let sweepers: Vec<_> = app
-        .modules
-        .iter()
-        .flat_map(|m| m.sweepers.iter().cloned())
-        .chain([crate::http::idempotency::sweeper(app.db.clone())])
-        .map(|s| tokio::spawn(crate::sweep::run(s, stop_rx.clone())))
-        .collect();
 
     let router = crate::http::router(&app);
     let metrics = metrics_listener(&app.config.server).await;
@@ -70,14 +64,45 @@ pub async fn run(config: Config, demo: bool, migrate: bool) -> anyhow::Result<()
 
     tracing::info!("stopping: in-flight requests done, flushing the outbox");
     let _ = stop_tx.send(true);
-    let _ = relay.await;
     let _ = indexer.await;
-    for sweeper in sweepers {
-        let _ = sweeper.await;
+    for task in background {
+        let _ = task.await;
     }
     app.db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// `oxcart worker`: the relay and the timed jobs until a stop signal, no HTTP.
+pub async fn worker(config: Config, migrate: bool) -> anyhow::Result<()> {
+    let app = App::build_worker(config, migrate).await?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let tasks = background(&app, &stop_rx);
+    tracing::info!(jobs = tasks.len(), "worker running");
+    println!("Oxcart worker is running (consumers, deliveries, clean-ups); stop it with Ctrl-C");
+    stop_signal().await;
+    tracing::info!("stopping: finishing the current passes, flushing the outbox");
+    let _ = stop_tx.send(true);
+    for task in tasks {
+        let _ = task.await;
+    }
+    app.db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The outbox relay (which runs every consumer) and each module's timed jobs.
+fn background(app: &App, stop: &watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
+    let relay = Relay::new(app.db.clone(), app.bus.clone(), RelayOptions::default());
+    let mut tasks = vec![tokio::spawn(relay.run(stop.clone()))];
+    tasks.extend(
+        app.modules
+            .iter()
+            .flat_map(|m| m.sweepers.iter().cloned())
+            .chain([crate::http::idempotency::sweeper(app.db.clone())])
+            .map(|s| tokio::spawn(crate::sweep::run(s, stop.clone()))),
+    );
+    tasks
 }
 
 /// The operators' listener for `/metrics`; a port already taken is a warning, not a failed start.

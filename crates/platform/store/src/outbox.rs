@@ -8,13 +8,22 @@ use crate::migrate::Migration;
 use kernel::event::{Envelope, Event};
 use kernel::time::Timestamp;
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    context: "store",
-    version: 1,
-    name: "outbox",
-    sql: include_str!("../migrations/0001_outbox.sql"),
-    postgres: None,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        context: "store",
+        version: 1,
+        name: "outbox",
+        sql: include_str!("../migrations/0001_outbox.sql"),
+        postgres: None,
+    },
+    Migration {
+        context: "store",
+        version: 3,
+        name: "outbox_parked",
+        sql: include_str!("../migrations/0003_outbox_parked.sql"),
+        postgres: None,
+    },
+];
 
 /// Records `event` in the outbox of `tx`; it is published once `tx` commits.
 pub async fn emit<E: Event>(tx: &mut Tx, event: &E) -> Result<Envelope> {
@@ -133,4 +142,24 @@ pub async fn backlog(db: &Db) -> Result<(i64, i64)> {
         .await?;
     let age = oldest.map_or(0, |t| (Timestamp::now().as_micros() - t).max(0) / 1_000_000);
     Ok((count, age))
+}
+
+/// An event the relay gave up on.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Parked {
+    pub id: String,
+    pub event_type: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub dead_at: i64,
+}
+
+/// Events parked after `after` (microseconds), oldest first.
+pub async fn parked_after(db: &Db, after: i64, limit: i64) -> Result<Vec<Parked>> {
+    db.fetch_all(
+        "SELECT id, event_type, attempts, last_error, dead_at FROM store_outbox
+         WHERE dead_at IS NOT NULL AND dead_at > $1 ORDER BY dead_at, id LIMIT $2",
+        crate::args![after, limit],
+    )
+    .await
 }

@@ -2,6 +2,7 @@
 //! ([`fulfilments`]) and returns ([`returns`]).
 
 mod fulfilments;
+mod live;
 mod orders;
 mod returns;
 
@@ -11,6 +12,7 @@ use axum::http::HeaderMap;
 use fulfilments::*;
 use kernel::auth::Principal;
 use kernel::{Error, Result};
+use live::*;
 use orders::*;
 use returns::*;
 use serde::de::DeserializeOwned;
@@ -28,6 +30,8 @@ pub fn router(service: Arc<OrdersService>) -> OpenApiRouter {
         .routes(routes!(order_create, order_list))
         .routes(routes!(order_get))
         .routes(routes!(order_cancel))
+        .routes(routes!(order_events))
+        .routes(routes!(order_live))
         .routes(routes!(order_lookup))
         .routes(routes!(fulfilment_list))
         .routes(routes!(fulfilment_get))

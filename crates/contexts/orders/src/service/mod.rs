@@ -8,6 +8,8 @@ mod estimates;
 mod events;
 mod follow;
 mod fulfil;
+mod live;
+mod notice;
 mod payable;
 mod purchases;
 mod quote;
@@ -21,6 +23,7 @@ mod transition;
 
 pub use checkout::CheckoutRequest;
 pub use events::payment_events;
+pub use live::{LiveChange, live_events};
 pub use quote::QuoteRequest;
 pub use tracking::tracking_events;
 
@@ -80,11 +83,13 @@ impl Default for OrdersConfig {
 pub struct OrdersService {
     deps: OrdersDeps,
     config: OrdersConfig,
+    /// Which orders just changed, for the followers of their live status in this process.
+    live: tokio::sync::broadcast::Sender<String>,
 }
 
 impl OrdersService {
     pub fn new(deps: OrdersDeps, config: OrdersConfig) -> Self {
-        Self { deps, config }
+        Self { deps, config, live: tokio::sync::broadcast::channel(1024).0 }
     }
 
     pub fn config(&self) -> &OrdersConfig {

@@ -8,5 +8,6 @@ mod compensations;
 mod concurrency;
 mod fulfilment;
 mod idempotency;
+mod live;
 mod returns;
 mod states;

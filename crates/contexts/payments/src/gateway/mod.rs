@@ -1,13 +1,11 @@
 //! The provider behind payments: a trait every adapter speaks (the built-in sandbox now,
 //! Stripe and PayPal next), in the provider's terms of intents, captures and refunds.
 
-mod http;
-
-pub use http::Endpoint;
 mod paypal;
 mod sandbox;
 mod stripe;
 
+pub use outbound::Endpoint;
 pub use paypal::{Paypal, PaypalConfig, paypal_amount, paypal_minor};
 pub use sandbox::Sandbox;
 pub use stripe::{STRIPE_VERSION, Stripe, StripeConfig};

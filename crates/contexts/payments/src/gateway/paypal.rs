@@ -5,12 +5,12 @@
 //! client credentials, kept until shortly before it expires, and fetched again on a 401.
 //! Transient failures (connection errors, 429, 5xx) are retried with the same request id.
 
-use super::http::{Answer, Client, Endpoint};
 use super::{AuthorizeCall, Gateway, GatewayError, GatewayResult, Money, Outcome, WebhookHeaders};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::Request;
 use kernel::BoxFuture;
+use outbound::{Answer, Client, Endpoint};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};

@@ -4,12 +4,12 @@
 //! same key, with exponential backoff and jitter; a run of them opens a circuit breaker that
 //! fails fast until the provider has had time to recover.
 
-use super::http::{Answer, Client, Endpoint};
 use super::{AuthorizeCall, Gateway, GatewayError, GatewayResult, Money, Outcome};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::Request;
 use kernel::BoxFuture;
+use outbound::{Answer, Client, Endpoint};
 use serde::Deserialize;
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::time::Duration;
@@ -162,7 +162,11 @@ impl Stripe {
                 Ok(answer) => {
                     // Stripe's header, when sent, overrides what the status suggests.
                     let transient = matches!(answer.status, 409 | 429 | 500..=599);
-                    if !answer.should_retry.unwrap_or(transient) {
+                    if !answer
+                        .header("stripe-should-retry")
+                        .map(|v| v.eq_ignore_ascii_case("true"))
+                        .unwrap_or(transient)
+                    {
                         self.failures.store(0, Ordering::Relaxed);
                         return Ok(answer);
                     }

@@ -33,3 +33,21 @@ impl SellerStatus {
         }
     }
 }
+
+/// What an e-mailed single-use token proves when it comes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    /// The account's owner reads mail at its address.
+    Verify,
+    /// The owner may set a new password without the old one.
+    Reset,
+}
+
+impl TokenPurpose {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Verify => "verify",
+            Self::Reset => "reset",
+        }
+    }
+}

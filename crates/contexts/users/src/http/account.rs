@@ -1,7 +1,7 @@
 use crate::UsersService;
 use crate::dto::{
-    AddressDto, AddressInput, ApiKeyCreate, ApiKeyCreated, ApiKeyDto, PasswordChange, ProfileUpdate, SellerApplication,
-    SellerProfileDto, UserDto,
+    Accepted, AddressDto, AddressInput, ApiKeyCreate, ApiKeyCreated, ApiKeyDto, PasswordChange, ProfileUpdate,
+    SellerApplication, SellerProfileDto, UserDto,
 };
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -36,6 +36,19 @@ pub async fn profile_update(p: Principal, State(svc): Svc, Json(body): Json<Prof
 pub async fn password_change(p: Principal, State(svc): Svc, Json(body): Json<PasswordChange>) -> Result<StatusCode> {
     svc.password_change(&p, body).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Mail a new verification link to the caller's address.
+///
+/// Three times in 15 minutes at most (429 with `Retry-After`).
+#[utoipa::path(post, path = "/me/email/verification", tag = "account", security(("bearer" = ["account:write"]), ("api_key" = ["account:write"])), responses(
+    (status = 202, body = Accepted),
+    (status = 409, description = "`email_already_verified`", body = Problem),
+    (status = 429, description = "`rate_limited`", body = Problem),
+))]
+pub async fn email_verification_send(p: Principal, State(svc): Svc) -> Result<(StatusCode, Json<Accepted>)> {
+    svc.email_verification_send(&p).await?;
+    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })))
 }
 
 /// The caller's addresses, oldest first.

@@ -1,5 +1,8 @@
 use crate::UsersService;
-use crate::dto::{AuthResponse, LoginRequest, RefreshRequest, RegisterRequest, TokenPair};
+use crate::dto::{
+    Accepted, AuthResponse, EmailVerify, LoginRequest, PasswordForgot, PasswordReset, RefreshRequest, RegisterRequest,
+    TokenPair,
+};
 use crate::service::ClientInfo;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -60,5 +63,49 @@ pub async fn refresh(
 ))]
 pub async fn logout(principal: Principal, State(svc): State<Arc<UsersService>>) -> Result<StatusCode> {
     svc.logout(&principal).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ask for a password reset link by e-mail.
+///
+/// The answer is the same whether an account has the address or not. Each address may ask
+/// three times and each client twenty times in 15 minutes (429 with `Retry-After`).
+#[utoipa::path(post, path = "/auth/password/forgot", tag = "auth", request_body = PasswordForgot, responses(
+    (status = 202, body = Accepted),
+    (status = 422, description = "`validation_failed`", body = Problem),
+    (status = 429, description = "`rate_limited`", body = Problem),
+))]
+pub async fn password_forgot(
+    State(svc): State<Arc<UsersService>>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<PasswordForgot>,
+) -> Result<(StatusCode, Json<Accepted>)> {
+    svc.password_forgot(body, &ClientInfo { ip }).await?;
+    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })))
+}
+
+/// Set a new password with the token of a reset link.
+///
+/// The token works once. Every session of the account ends.
+#[utoipa::path(post, path = "/auth/password/reset", tag = "auth", request_body = PasswordReset, responses(
+    (status = 204, description = "Password set; log in with it"),
+    (status = 400, description = "`reset_token_invalid`", body = Problem),
+    (status = 422, description = "`validation_failed`", body = Problem),
+))]
+pub async fn password_reset(
+    State(svc): State<Arc<UsersService>>,
+    Json(body): Json<PasswordReset>,
+) -> Result<StatusCode> {
+    svc.password_reset(body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Verify the account's e-mail address with the token of a verification link.
+#[utoipa::path(post, path = "/auth/email/verify", tag = "auth", request_body = EmailVerify, responses(
+    (status = 204, description = "Verified"),
+    (status = 400, description = "`verify_token_invalid`", body = Problem),
+))]
+pub async fn email_verify(State(svc): State<Arc<UsersService>>, Json(body): Json<EmailVerify>) -> Result<StatusCode> {
+    svc.email_verify(body).await?;
     Ok(StatusCode::NO_CONTENT)
 }

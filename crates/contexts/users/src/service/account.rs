@@ -2,7 +2,9 @@
 
 use super::UsersService;
 use super::auth::collect3;
-use crate::domain::{Password, optional_text, required_text};
+use super::notices::notice;
+use crate::api::AccountNoticeKind;
+use crate::domain::{Password, TokenPurpose, optional_text, required_text};
 use crate::dto::{AddressDto, AddressInput, PasswordChange, ProfileUpdate, UserDto};
 use crate::store::{self as sql, AddressRow};
 use kernel::auth::Principal;
@@ -58,8 +60,11 @@ impl UsersService {
         let mut tx = self.db.begin().await?;
         sql::account_password_set(&mut tx, &p.user_id, &hash).await?;
         sql::sessions_revoke_all(&mut tx, &p.user_id, Some(&session_id), "password_changed").await?;
+        // A reset link mailed before must not undo the change.
+        sql::tokens_void(&mut tx, &p.user_id, TokenPurpose::Reset.as_str()).await?;
         tx.commit().await?;
         tracing::info!(user = %p.user_id, "password changed; other sessions revoked");
+        self.notice_send(notice(&account, AccountNoticeKind::PasswordChanged, None));
         Ok(())
     }
 

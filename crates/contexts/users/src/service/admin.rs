@@ -10,6 +10,9 @@ use kernel::time::Timestamp;
 use kernel::{Error, Result};
 use store::outbox;
 
+/// Enough for any shop's staff; the bound keeps a message "to every admin" from becoming a mass mailing.
+const STAFF_CONTACTS_MAX: i64 = 200;
+
 fn not_found() -> Error {
     Error::not_found("user_not_found", "No such user.")
 }
@@ -90,6 +93,16 @@ impl crate::api::Customers for UsersService {
             Ok(account
                 .filter(|a| a.disabled_at.is_none())
                 .map(|a| crate::api::Contact { email: a.email, name: a.name }))
+        })
+    }
+
+    fn staff_contacts<'a>(&'a self, role: Role) -> kernel::BoxFuture<'a, Result<Vec<crate::api::StaffContact>>> {
+        Box::pin(async move {
+            let rows = sql::staff_list(&self.db, role.as_str(), STAFF_CONTACTS_MAX).await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| crate::api::StaffContact { user_id: r.id, email: r.email, name: r.name })
+                .collect())
         })
     }
 }

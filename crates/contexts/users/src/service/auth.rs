@@ -2,8 +2,9 @@
 
 use super::UsersService;
 use crate::api::events::UserRegistered;
+use crate::api::{AccountNotice, AccountNoticeKind};
 use crate::credentials::{self, PasswordHashing};
-use crate::domain::{Email, Password, optional_text};
+use crate::domain::{Email, Password, TokenPurpose, optional_text};
 use crate::dto::{AuthResponse, LoginRequest, RegisterRequest, TokenPair, UserDto};
 use crate::store::{self as sql, NewAccount};
 use kernel::auth::{AuthMethod, Credentials, Principal, Role};
@@ -27,16 +28,35 @@ fn session_ended() -> Error {
 
 impl UsersService {
     pub async fn register(&self, input: RegisterRequest) -> Result<AuthResponse> {
+        let user = self.customer_create(input).await?;
+        let mut tx = self.db.begin().await?;
+        let tokens = self.session_start(&mut tx, &user.id).await?;
+        let verify = self.link_token_issue(&mut tx, &user.id, TokenPurpose::Verify).await?;
+        tx.commit().await?;
+        self.registered(&user, verify);
+        Ok(AuthResponse { user, tokens })
+    }
+
+    /// The checked fields of a registration, as a new customer account.
+    pub(crate) async fn customer_create(&self, input: RegisterRequest) -> Result<UserDto> {
         let email = Email::parse("email", &input.email);
         let password = Password::parse("password", &input.password);
         let name = optional_text("name", input.name.as_deref(), 100);
         let (email, password, name) = collect3(email, password, name)?;
-        let user = self.account_create(&email, &password, name.as_deref().unwrap_or(""), Role::Customer).await?;
-        let mut tx = self.db.begin().await?;
-        let tokens = self.session_start(&mut tx, &user.id).await?;
-        tx.commit().await?;
+        self.account_create(&email, &password, name.as_deref().unwrap_or(""), Role::Customer).await
+    }
+
+    /// Sends the new account its verification link.
+    pub(crate) fn registered(&self, user: &UserDto, (token, expires_at): (String, Timestamp)) {
         tracing::info!(user = %user.id, "account registered");
-        Ok(AuthResponse { user, tokens })
+        self.notice_send(AccountNotice {
+            user_id: user.id.clone(),
+            email: user.email.clone(),
+            name: user.name.clone(),
+            kind: AccountNoticeKind::EmailVerification,
+            token: Some(token),
+            expires_at: Some(expires_at),
+        });
     }
 
     /// The account of an e-mail address, for tools that create accounts idempotently.
@@ -68,29 +88,41 @@ impl UsersService {
     }
 
     pub async fn login(&self, input: LoginRequest, client: &ClientInfo) -> Result<AuthResponse> {
-        // Throttle on what was typed, so unknown and known addresses behave alike.
-        let key = input.email.trim().to_lowercase();
-        self.throttle.check(&key, &client.ip)?;
-        let account = sql::account_by_email(&self.db, &key).await?;
-        let ok = self.hashing.verify(&input.password, account.as_ref().map(|a| a.password_hash.as_str())).await?;
-        let account = match account {
-            Some(a) if ok && a.disabled_at.is_none() => a,
-            _ => {
-                self.throttle.failed(&key, &client.ip);
-                tracing::info!(ip = %client.ip, "login failed");
-                return Err(login_failed());
-            }
-        };
-        self.throttle.succeeded(&key, &client.ip);
+        let account = self.credentials_check(&input, client).await?;
         let mut tx = self.db.begin().await?;
-        if PasswordHashing::needs_rehash(&account.password_hash) {
-            let hash = self.hashing.hash(&input.password).await?;
-            sql::account_password_set(&mut tx, &account.id, &hash).await?;
-        }
+        self.rehash_if_needed(&mut tx, &account, &input.password).await?;
         let tokens = self.session_start(&mut tx, &account.id).await?;
         tx.commit().await?;
         tracing::info!(user = %account.id, ip = %client.ip, "login succeeded");
         Ok(AuthResponse { user: account.into(), tokens })
+    }
+
+    /// The enabled account these credentials open, throttled on what was typed so unknown and
+    /// known addresses behave alike.
+    pub(crate) async fn credentials_check(&self, input: &LoginRequest, client: &ClientInfo) -> Result<sql::AccountRow> {
+        let key = input.email.trim().to_lowercase();
+        self.throttle.check(&key, &client.ip)?;
+        let account = sql::account_by_email(&self.db, &key).await?;
+        let ok = self.hashing.verify(&input.password, account.as_ref().map(|a| a.password_hash.as_str())).await?;
+        match account {
+            Some(a) if ok && a.disabled_at.is_none() => {
+                self.throttle.succeeded(&key, &client.ip);
+                Ok(a)
+            }
+            _ => {
+                self.throttle.failed(&key, &client.ip);
+                tracing::info!(ip = %client.ip, "login failed");
+                Err(login_failed())
+            }
+        }
+    }
+
+    pub(crate) async fn rehash_if_needed(&self, tx: &mut Tx, account: &sql::AccountRow, password: &str) -> Result<()> {
+        if PasswordHashing::needs_rehash(&account.password_hash) {
+            let hash = self.hashing.hash(password).await?;
+            sql::account_password_set(tx, &account.id, &hash).await?;
+        }
+        Ok(())
     }
 
     /// Starts a session: a refresh-token family and its first access token.

@@ -4,3 +4,4 @@
 mod account;
 mod admin;
 mod auth;
+mod reset;

@@ -92,6 +92,13 @@ async fn order_make(url: &str, cart: &Cart, key: &str) -> anyhow::Result<String>
     Ok(order["id"].as_str().unwrap_or_default().to_owned())
 }
 
+impl Checkout {
+    /// How many carts are prepared.
+    pub fn count(&self) -> usize {
+        self.carts.len()
+    }
+}
+
 /// Checks every prepared cart out, 16 at a time: orders for the scenarios that read them.
 pub async fn checkout_all(url: &str, prepared: &Checkout) -> anyhow::Result<usize> {
     let mut tasks = JoinSet::new();

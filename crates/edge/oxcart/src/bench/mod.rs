@@ -4,6 +4,8 @@
 
 mod checkout;
 mod fulfilment;
+mod notify;
+mod push;
 mod stock;
 
 use crate::cli::BenchArgs;
@@ -95,7 +97,7 @@ fn scenario(name: &str, site: &Site) -> anyhow::Result<Arc<dyn Scenario>> {
             })
             .collect(),
         other => anyhow::bail!(
-            "unknown scenario `{other}`: use search, search-hot, detail, category, health, cart-add, reserve-hot, reserve-spread, checkout, pay or seller-orders"
+            "unknown scenario `{other}`: use search, search-hot, detail, category, health, cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders, notify, follow or push"
         ),
     };
     Ok(Arc::new(Paths { name: name.to_owned(), paths }))
@@ -104,10 +106,11 @@ fn scenario(name: &str, site: &Site) -> anyhow::Result<Arc<dyn Scenario>> {
 /// The writing scenarios among `names`, prepared: variants found, stock topped up.
 async fn stock_scenarios(args: &BenchArgs, site: &Site) -> anyhow::Result<HashMap<String, Arc<dyn Scenario>>> {
     let mut out: HashMap<String, Arc<dyn Scenario>> = HashMap::new();
-    let wanted: Vec<&str> = ["cart-add", "reserve-hot", "reserve-spread", "checkout", "pay", "seller-orders"]
-        .into_iter()
-        .filter(|n| args.scenarios.iter().any(|s| s == n))
-        .collect();
+    let wanted: Vec<&str> =
+        ["cart-add", "reserve-hot", "reserve-spread", "checkout", "pay", "seller-orders", "notify", "follow", "push"]
+            .into_iter()
+            .filter(|n| args.scenarios.iter().any(|s| s == n))
+            .collect();
     if wanted.is_empty() {
         return Ok(out);
     }
@@ -149,6 +152,16 @@ async fn stock_scenarios(args: &BenchArgs, site: &Site) -> anyhow::Result<HashMa
         let scenario = fulfilment::prepare(&args.url, &token, &variants, args.orders, run).await?;
         out.insert("seller-orders".into(), scenario);
     }
+    // Measurements of their own rather than request loads: they print as they finish.
+    if wanted.contains(&"notify") {
+        notify::notify(&args.url, &token, buyable, args.orders, run).await?;
+    }
+    if wanted.contains(&"push") {
+        push::push(&args.url, buyable, args.orders, run).await?;
+    }
+    if wanted.contains(&"follow") {
+        notify::follow(&args.url, &token, buyable, args.followers, run).await?;
+    }
     Ok(out)
 }
 
@@ -164,7 +177,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         site.products.len()
     );
     let mut reports = Vec::new();
-    for name in &args.scenarios {
+    for name in args.scenarios.iter().filter(|n| !matches!(n.as_str(), "notify" | "follow" | "push")) {
         let scenario = match prepared.get(name) {
             Some(s) => s.clone(),
             None => scenario(name, &site)?,

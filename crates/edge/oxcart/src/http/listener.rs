@@ -35,7 +35,8 @@ pub struct Limits {
 /// Serves `router` on `listener` until `stop` resolves, then lets requests in flight finish.
 pub async fn serve(listener: TcpListener, router: Router, limits: Limits, stop: impl Future<Output = ()>) {
     let permits = Arc::new(Semaphore::new(limits.max_connections));
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    // Tells every connection to finish its request in flight and close.
+    let (stopping, _) = tokio::sync::watch::channel(false);
     tokio::pin!(stop);
     loop {
         let (stream, peer) = tokio::select! {
@@ -65,17 +66,30 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, stop: 
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_read)
             .keep_alive(true)
-            .serve_connection(TokioIo::new(IdleTimeout::new(stream, limits.idle)), service);
-        let conn = graceful.watch(conn);
+            .serve_connection(TokioIo::new(IdleTimeout::new(stream, limits.idle)), service)
+            // A WebSocket (an order's live status) takes the connection over.
+            .with_upgrades();
+        let mut stop_rx = stopping.subscribe();
         tokio::spawn(async move {
-            if let Err(e) = conn.await {
+            tokio::pin!(conn);
+            let ended = tokio::select! {
+                ended = conn.as_mut() => ended,
+                _ = stop_rx.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    conn.await
+                }
+            };
+            if let Err(e) = ended {
                 tracing::debug!(error = %e, %peer, "connection ended");
             }
             drop(permit);
         });
     }
     drop(listener);
-    if tokio::time::timeout(limits.drain, graceful.shutdown()).await.is_err() {
+    let _ = stopping.send(true);
+    // Every connection holds a permit until it has closed: all of them back means all done.
+    let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+    if tokio::time::timeout(limits.drain, permits.acquire_many(all)).await.is_err() {
         tracing::warn!(secs = limits.drain.as_secs(), "requests still running at the end of the drain; closing them");
     }
 }

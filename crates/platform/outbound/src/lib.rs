@@ -1,11 +1,15 @@
-//! A small HTTP/1.1 client for provider APIs: one connection per call (provider calls are few
-//! and each is worth its own clean state), TLS with the Mozilla roots (and an extra authority
-//! when a proxy or a test brings its own), a connect timeout and a total deadline.
+//! A small HTTP/1.1 client for calls to the outside (payment, e-mail and SMS providers,
+//! integrations' webhooks): one connection per call (such calls are few and each is worth its
+//! own clean state), TLS with the Mozilla roots (and an extra authority when a proxy or a test
+//! brings its own), a connect timeout and a total deadline.
+
+pub mod target;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,12 +20,18 @@ use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
 use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 
-/// A provider's answer: status, the headers that matter, the body.
+/// A provider's answer: status, headers, body.
 pub struct Answer {
     pub status: u16,
-    /// `Stripe-Should-Retry`, when the provider sent it.
-    pub should_retry: Option<bool>,
+    pub headers: hyper::HeaderMap,
     pub body: Bytes,
+}
+
+impl Answer {
+    /// A header's value, when present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
 }
 
 /// Where a provider lives: `https://host[:port]` or, for local fakes, `http://host:port`.
@@ -61,13 +71,31 @@ impl Endpoint {
 pub struct Client {
     endpoint: Endpoint,
     tls: Option<TlsConnector>,
+    address: Option<SocketAddr>,
+    body_limit: Option<usize>,
 }
 
 impl Client {
     /// `extra_ca`: a PEM file of authorities to trust besides the Mozilla roots.
     pub fn new(endpoint: Endpoint, extra_ca: Option<&Path>) -> Result<Self, String> {
         let tls = if endpoint.tls { Some(connector(extra_ca)?) } else { None };
-        Ok(Self { endpoint, tls })
+        Ok(Self { endpoint, tls, address: None, body_limit: None })
+    }
+
+    /// Connects to `address` instead of resolving the endpoint's host, which still names the
+    /// server to TLS (SNI, and the name the certificate must hold) and belongs in `Host`. For
+    /// callers that vetted the address themselves (webhooks refusing internal networks): the
+    /// address checked is the one called, so a second DNS answer (rebinding) cannot differ.
+    pub fn connect_to(mut self, address: SocketAddr) -> Self {
+        self.address = Some(address);
+        self
+    }
+
+    /// Reads at most `bytes` of an answer's body and drops the rest (the connection is not
+    /// reused), so a receiver cannot make the caller hold an endless answer.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = Some(bytes);
+        self
     }
 
     pub fn endpoint(&self) -> &Endpoint {
@@ -81,21 +109,26 @@ impl Client {
         total: Duration,
     ) -> Result<Answer, String> {
         let call = async {
-            let address = (self.endpoint.host.as_str(), self.endpoint.port);
-            let stream = tokio::time::timeout(connect, TcpStream::connect(address))
-                .await
-                .map_err(|_| "connect timed out".to_owned())?
-                .map_err(|e| format!("connect: {e}"))?;
+            let connecting = match self.address {
+                Some(address) => tokio::time::timeout(connect, TcpStream::connect(address)).await,
+                None => {
+                    let address = (self.endpoint.host.as_str(), self.endpoint.port);
+                    tokio::time::timeout(connect, TcpStream::connect(address)).await
+                }
+            };
+            let stream =
+                connecting.map_err(|_| "connect timed out".to_owned())?.map_err(|e| format!("connect: {e}"))?;
             match &self.tls {
-                None => exchange(stream, request).await,
+                None => exchange(stream, request, self.body_limit).await,
                 Some(tls) => {
-                    let name =
-                        ServerName::try_from(self.endpoint.host.clone()).map_err(|e| format!("server name: {e}"))?;
+                    // An IPv6 literal is written `[…]` in URLs and `Host`, bare in TLS.
+                    let host = self.endpoint.host.trim_start_matches('[').trim_end_matches(']');
+                    let name = ServerName::try_from(host.to_owned()).map_err(|e| format!("server name: {e}"))?;
                     let stream = tokio::time::timeout(connect, tls.connect(name, stream))
                         .await
                         .map_err(|_| "TLS handshake timed out".to_owned())?
                         .map_err(|e| format!("TLS: {e}"))?;
-                    exchange(stream, request).await
+                    exchange(stream, request, self.body_limit).await
                 }
             }
         };
@@ -122,7 +155,7 @@ fn connector(extra_ca: Option<&Path>) -> Result<TlsConnector, String> {
     Ok(TlsConnector::from(Arc::new(config)))
 }
 
-async fn exchange<S>(stream: S, request: Request<Full<Bytes>>) -> Result<Answer, String>
+async fn exchange<S>(stream: S, request: Request<Full<Bytes>>, limit: Option<usize>) -> Result<Answer, String>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -133,11 +166,23 @@ where
     });
     let response = sender.send_request(request).await.map_err(|e| format!("request: {e}"))?;
     let status = response.status().as_u16();
-    let should_retry = response
-        .headers()
-        .get("stripe-should-retry")
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.eq_ignore_ascii_case("true"));
-    let body = response.into_body().collect().await.map_err(|e| format!("body: {e}"))?.to_bytes();
-    Ok(Answer { status, should_retry, body })
+    let headers = response.headers().clone();
+    let body = match limit {
+        None => response.into_body().collect().await.map_err(|e| format!("body: {e}"))?.to_bytes(),
+        Some(limit) => body_head(response.into_body(), limit).await?,
+    };
+    Ok(Answer { status, headers, body })
+}
+
+/// The first `limit` bytes of a body; the rest is never read.
+async fn body_head(mut body: hyper::body::Incoming, limit: usize) -> Result<Bytes, String> {
+    let mut head = bytes::BytesMut::new();
+    while head.len() < limit {
+        let Some(frame) = body.frame().await else { break };
+        if let Ok(data) = frame.map_err(|e| format!("body: {e}"))?.into_data() {
+            let room = limit - head.len();
+            head.extend_from_slice(&data[..data.len().min(room)]);
+        }
+    }
+    Ok(head.freeze())
 }
