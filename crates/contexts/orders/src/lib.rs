@@ -17,7 +17,7 @@ mod service;
 mod settings;
 mod store;
 
-pub use http::router;
+pub use http::{order_events, router};
 pub use service::{Caller, CheckoutRequest, OrdersConfig, OrdersDeps, OrdersService, QuoteRequest};
 pub use settings::Settings;
 

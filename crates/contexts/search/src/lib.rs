@@ -15,7 +15,9 @@ mod http;
 mod service;
 mod store;
 
-pub use dto::{SearchPage, SearchParams, SuggestParams, SuggestionDto};
+pub use dto::{
+    FacetValue, FacetsDto, PriceFacet, ProductHit, RatingFacet, SearchPage, SearchParams, SuggestParams, SuggestionDto,
+};
 pub use feed::SearchFeed;
 pub use http::router;
 pub use service::SearchService;

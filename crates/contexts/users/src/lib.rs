@@ -15,7 +15,7 @@ mod store;
 mod throttle;
 
 pub use http::router;
-pub use service::{ClientInfo, UsersConfig, UsersService};
+pub use service::{BrowserSession, ClientInfo, UsersConfig, UsersService};
 pub use settings::{SECTION, Settings};
 
 mod settings;
@@ -36,6 +36,13 @@ pub const MIGRATIONS: &[::store::Migration] = &[
         version: 2,
         name: "tokens",
         sql: include_str!("../migrations/0002_tokens.sql"),
+        postgres: None,
+    },
+    ::store::Migration {
+        context: "users",
+        version: 3,
+        name: "browser_sessions",
+        sql: include_str!("../migrations/0003_browser_sessions.sql"),
         postgres: None,
     },
 ];

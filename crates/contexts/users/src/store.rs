@@ -171,6 +171,42 @@ pub async fn sessions_revoke_all(tx: &mut Tx, user_id: &str, keep: Option<&str>,
     Ok(())
 }
 
+/// A browser session: a session row whose cookie secret's hash is kept with it.
+pub async fn session_insert_browser(
+    tx: &mut Tx,
+    id: &str,
+    user_id: &str,
+    expires_at: Timestamp,
+    cookie_hash: &str,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO users_sessions (id, user_id, created_at, expires_at, cookie_hash) VALUES ($1, $2, $3, $4, $5)",
+        args![id, user_id, Timestamp::now(), expires_at, cookie_hash],
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct BrowserSessionCheck {
+    pub session_id: String,
+    pub user_id: String,
+    pub role: String,
+    pub disabled_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub expires_at: i64,
+}
+
+pub async fn session_by_cookie(db: &Db, cookie_hash: &str) -> Result<Option<BrowserSessionCheck>> {
+    db.fetch_optional(
+        "SELECT s.id AS session_id, s.user_id, a.role, a.disabled_at, s.revoked_at, s.expires_at
+         FROM users_sessions s JOIN users_accounts a ON a.id = s.user_id
+         WHERE s.cookie_hash = $1",
+        args![cookie_hash],
+    )
+    .await
+}
+
 /// What every authenticated request checks: the session is live and its account enabled.
 #[derive(Debug, sqlx::FromRow)]
 pub struct SessionCheck {

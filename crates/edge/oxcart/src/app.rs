@@ -46,6 +46,8 @@ pub struct App {
     pub webhooks: Arc<webhooks::WebhooksService>,
     /// Also the users context's sender of account messages, which holds it only weakly.
     pub notifications: Arc<NotificationsService>,
+    /// The customer's web shop, on the services above.
+    pub web: Arc<web::Storefront>,
     /// True when the search index was created empty on this start and must be built.
     pub search_fresh: bool,
 }
@@ -156,7 +158,25 @@ impl App {
             notifications_module,
         ];
 
-        if let Some(unknown) = config.sections.keys().find(|k| !modules.iter().any(|m| m.section == k.as_str())) {
+        let web = web::Storefront::new(
+            web::StorefrontDeps {
+                catalog: catalog.clone(),
+                search: search.clone(),
+                stock: inventory.clone(),
+                cart: cart.clone(),
+                users: users.clone(),
+                orders: orders.clone(),
+                shop_name: notifications.config().shop_name.clone(),
+                base_url: notifications.config().base_url.clone(),
+                currency: currency.clone(),
+                default_country: shipping.config().default_country.clone(),
+                payment_provider: payments.provider(),
+                key: secret_file(&data_dir, "form-secret").map_err(anyhow::Error::msg)?,
+            },
+            web::Settings::read(&section(web::SECTION))?,
+        );
+        let known = |k: &str| k == web::SECTION || modules.iter().any(|m| m.section == k);
+        if let Some(unknown) = config.sections.keys().find(|k| !known(k)) {
             return Err(SettingsError(format!("{unknown}: no such section")).into());
         }
         if migrate {
@@ -184,6 +204,7 @@ impl App {
             orders,
             webhooks,
             notifications,
+            web,
             search_fresh,
         })
     }

@@ -54,7 +54,8 @@ pub struct BenchArgs {
     /// The server to drive.
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub url: String,
-    /// Scenarios to run (comma-separated): search, search-hot, detail, category, health;
+    /// Scenarios to run (comma-separated): search, search-hot, detail, category, health; the
+    /// storefront's pages page-home, page-product, page-search, page-category, page-cart;
     /// cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders; and the
     /// measurements notify (orders to sent e-mails), follow (live-status streams held) and
     /// push (orders to pushes taken by a push service the bench runs).

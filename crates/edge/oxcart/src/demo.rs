@@ -69,5 +69,24 @@ pub async fn catalog(app: &App) -> anyhow::Result<()> {
     let email = Email::parse("email", "seller@oxcart.test").map_err(|e| anyhow::anyhow!("{e}"))?;
     let seller = app.users.account_by_email(&email).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("Creating the demo catalog ({DEMO_PRODUCTS} products)...");
-    crate::seed::run(app, DEMO_PRODUCTS, &[seller.id]).await
+    crate::seed::run(app, DEMO_PRODUCTS, &[seller.id]).await?;
+    welcome_code(app).await
+}
+
+/// The demo's discount code, for trying codes in the cart.
+pub const WELCOME_CODE: &str = "WELCOME10";
+
+async fn welcome_code(app: &App) -> anyhow::Result<()> {
+    let email = Email::parse("email", "admin@oxcart.test").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let admin = app.users.account_by_email(&email).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let principal =
+        Principal { user_id: admin.id, role: Role::Admin, method: AuthMethod::Session { session_id: "demo".into() } };
+    let input = serde_json::from_value(serde_json::json!({
+        "name": "Welcome: 10% off", "kind": "percent", "value": 10, "code": WELCOME_CODE, "combinable": true
+    }))?;
+    match app.pricing.promotion_create(&principal, input).await {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind == kernel::ErrorKind::Conflict => Ok(()),
+        Err(e) => Err(anyhow::anyhow!("demo discount code: {e}")),
+    }
 }

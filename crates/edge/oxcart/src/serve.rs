@@ -129,6 +129,7 @@ fn print_demo(created: &[(String, String)]) {
     for (email, password) in created {
         println!("  {email:<24} {password}");
     }
+    println!("Demo discount code: {}", crate::demo::WELCOME_CODE);
 }
 
 async fn stop_signal() {

@@ -290,6 +290,10 @@ impl CatalogService {
 
     /// A product for its owner or an admin, whatever its status; others get the public view.
     pub async fn product_get(&self, p: Option<&Principal>, key: &str) -> Result<ProductDto> {
+        // A visitor, or a customer, can own no draft: one read of what is public.
+        if p.is_none_or(|p| p.role == Role::Customer) {
+            return self.product_detail(key, false).await;
+        }
         let dto = self.product_detail(key, true).await?;
         let privileged =
             p.is_some_and(|p| p.role == Role::Admin || (p.role == Role::Seller && p.user_id == dto.seller_id));

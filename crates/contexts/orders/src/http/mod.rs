@@ -3,6 +3,7 @@
 
 mod fulfilments;
 mod live;
+pub use live::order_events;
 mod orders;
 mod returns;
 

@@ -60,6 +60,12 @@ pub struct PaymentsService {
 }
 
 impl PaymentsService {
+    /// The configured provider's name (`sandbox`, `stripe`, `paypal`), for a checkout page
+    /// to offer the matching way to pay.
+    pub fn provider(&self) -> &'static str {
+        self.gateway.name()
+    }
+
     pub fn new(db: Db, gateway: Arc<dyn Gateway>, config: PaymentsConfig) -> Self {
         Self { db, gateway, config, payables: std::sync::OnceLock::new() }
     }

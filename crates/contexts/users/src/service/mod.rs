@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod api_keys;
 mod auth;
+mod browser;
 mod notices;
 mod recovery;
 mod sellers;
@@ -20,6 +21,7 @@ use std::time::Duration;
 use store::Db;
 
 pub use auth::ClientInfo;
+pub use browser::BrowserSession;
 
 #[derive(Clone)]
 pub struct UsersConfig {

@@ -5,6 +5,7 @@
 mod checkout;
 mod fulfilment;
 mod notify;
+mod pages;
 mod push;
 mod stock;
 
@@ -96,8 +97,18 @@ fn scenario(name: &str, site: &Site) -> anyhow::Result<Arc<dyn Scenario>> {
                 ["newest", "price_asc", "rating"].map(|s| format!("/api/v1/products?category={c}&sort={s}&limit=24"))
             })
             .collect(),
+        // The storefront's pages, rendered for a first-time visitor (no cookie).
+        "page-home" => vec!["/".into()],
+        "page-product" => site.products.iter().map(|s| format!("/p/{s}")).collect(),
+        "page-search" => site
+            .leaves
+            .iter()
+            .zip(WORDS.iter().cycle())
+            .map(|(c, w)| format!("/search?q={w}&category={c}&in_stock=1&sort=price_asc"))
+            .collect(),
+        "page-category" => site.departments.iter().map(|c| format!("/c/{c}")).collect(),
         other => anyhow::bail!(
-            "unknown scenario `{other}`: use search, search-hot, detail, category, health, cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders, notify, follow or push"
+            "unknown scenario `{other}`: use search, search-hot, detail, category, health, page-home, page-product, page-search, page-category, page-cart, cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders, notify, follow or push"
         ),
     };
     Ok(Arc::new(Paths { name: name.to_owned(), paths }))
@@ -180,6 +191,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     for name in args.scenarios.iter().filter(|n| !matches!(n.as_str(), "notify" | "follow" | "push")) {
         let scenario = match prepared.get(name) {
             Some(s) => s.clone(),
+            None if name == "page-cart" => Arc::new(pages::cart_page(&args.url, &site.products).await?),
             None => scenario(name, &site)?,
         };
         for &concurrency in &args.concurrency {

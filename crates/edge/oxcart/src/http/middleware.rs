@@ -51,13 +51,14 @@ pub async fn deadline(limit: Duration, req: Request, next: Next) -> Response {
     }
 }
 
-/// API responses are not cached, framed or sniffed; `/docs` sets its own page policy.
+/// API responses are not cached, framed or sniffed; `/docs` and the storefront's pages set
+/// their own page and referrer policies.
 pub async fn api_headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let h = response.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.entry(header::REFERRER_POLICY).or_insert(HeaderValue::from_static("no-referrer"));
     h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     h.entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
@@ -79,8 +80,20 @@ pub async fn track(req: Request, next: Next) -> Response {
     response
 }
 
-pub async fn not_found() -> Error {
+pub async fn route_not_found() -> Error {
     Error::not_found("route_not_found", "No such route.")
+}
+
+/// An unknown path: the shop's 404 page for a browser asking for a page, problem+json for
+/// everything else (and always under `/api/`).
+pub async fn not_found(shop: std::sync::Arc<web::Storefront>, req: Request) -> Response {
+    let wants_page =
+        req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
+    if wants_page && !req.uri().path().starts_with("/api/") {
+        shop.not_found()
+    } else {
+        Error::not_found("route_not_found", "No such route.").into_response()
+    }
 }
 
 pub async fn method_not_allowed() -> Error {
@@ -99,11 +112,11 @@ pub async fn problem_only(req: Request, next: Next) -> Response {
     let response = next.run(req).await;
     let status = response.status();
     let is_error = status.is_client_error() || status.is_server_error();
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(kernel::error::PROBLEM_JSON.as_bytes()));
-    if !is_error || is_problem {
+    // The storefront answers its errors with pages of its own.
+    let own_body = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes().starts_with(kernel::error::PROBLEM_JSON.as_bytes()) || v.as_bytes().starts_with(b"text/html")
+    });
+    if !is_error || own_body {
         return response;
     }
     let (code, detail) = match status.as_u16() {

@@ -1,4 +1,5 @@
-//! The HTTP edge: every context's routes under `/api/v1`, wrapped in the platform's layers.
+//! The HTTP edge: every context's routes under `/api/v1` and the storefront's pages, wrapped in
+//! the platform's layers.
 
 mod access;
 mod docs;
@@ -54,12 +55,14 @@ pub fn router(app: &App) -> Router {
     // Installed before the first request is counted, whichever listener serves `/metrics`.
     ops::recorder();
     let media = Router::new().route("/media/{*key}", get(catalog::media_get)).with_state(app.catalog.clone());
+    let shop = app.web.clone();
     let router = Router::new()
         .merge(api)
         .merge(ops)
         .merge(media)
+        .merge(app.web.router())
         .route_layer(axum::middleware::from_fn(middleware::track))
-        .fallback(middleware::not_found)
+        .fallback(move |req: axum::extract::Request| middleware::not_found(shop.clone(), req))
         .method_not_allowed_fallback(middleware::method_not_allowed);
 
     let router = router
@@ -89,7 +92,7 @@ pub fn metrics_router() -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/health/live", get(ops::live))
         .with_state(ops::recorder())
-        .fallback(middleware::not_found)
+        .fallback(middleware::route_not_found)
 }
 
 /// The API routes of every context and the OpenAPI document they describe.

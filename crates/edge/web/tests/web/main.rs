@@ -1,0 +1,8 @@
+//! Every integration suite of the storefront, in one test binary: the real application behind
+//! its real router, driven as a browser without JavaScript would (pages, cookies, forms).
+
+mod accounts;
+mod cart_forms;
+mod checkout_forms;
+mod common;
+mod pages;
