@@ -14,7 +14,7 @@ mod store;
 pub mod webhook;
 
 pub use http::router;
-pub use service::{PaymentsConfig, PaymentsService};
+pub use service::{CardField, CardFieldConfig, PaymentsConfig, PaymentsService};
 pub use settings::{PaypalSettings, Settings, StripeSettings};
 
 /// What tests and tools read to check the ledger's invariants; not part of the service API.
@@ -42,6 +42,7 @@ pub fn module(
         currency: currency.to_owned(),
         reconcile_after: settings.reconcile_after(),
         webhook_secrets: settings.stripe.webhook_secrets.clone(),
+        card_field: settings.card_field(),
         ..PaymentsConfig::default()
     };
     let gateway = settings.gateway().map_err(|e| section.bad("provider", &e))?;

@@ -43,6 +43,11 @@ pub struct StripeSettings {
     pub webhook_secrets: Vec<String>,
     /// The longest one call to Stripe may take.
     pub timeout_secs: u64,
+    /// The publishable key (`pk_…`) Stripe.js starts with, for the card field on the
+    /// storefront's checkout; without it the storefront takes no cards (the API still does).
+    pub publishable_key: String,
+    /// Where the storefront loads Stripe.js from (a local fake's copy in tests).
+    pub js_url: String,
 }
 
 impl std::fmt::Debug for StripeSettings {
@@ -64,6 +69,8 @@ impl Default for StripeSettings {
             ca_file: None,
             webhook_secrets: Vec::new(),
             timeout_secs: 10,
+            publishable_key: String::new(),
+            js_url: "https://js.stripe.com/v3/".into(),
         }
     }
 }
@@ -121,6 +128,14 @@ impl Settings {
                 if !(1..=60).contains(&s.stripe.timeout_secs) {
                     return Err(section.bad("stripe.timeout_secs", "must be between 1 and 60"));
                 }
+                let key = &s.stripe.publishable_key;
+                let key_shaped = key.starts_with("pk_") && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                if !key.is_empty() && !key_shaped {
+                    return Err(section.bad("stripe.publishable_key", "must be a publishable key (`pk_…`)"));
+                }
+                if let Err(e) = script_origin(&s.stripe.js_url) {
+                    return Err(section.bad("stripe.js_url", &e));
+                }
             }
             "paypal" => {
                 if s.paypal.client_id.trim().is_empty() || s.paypal.client_secret.trim().is_empty() {
@@ -166,11 +181,56 @@ impl Settings {
         })
     }
 
+    /// Stripe's card field for the storefront, when Stripe is the provider and its
+    /// publishable key is set.
+    pub fn card_field(&self) -> Option<crate::CardFieldConfig> {
+        if self.provider != "stripe" || self.stripe.publishable_key.is_empty() {
+            return None;
+        }
+        Some(crate::CardFieldConfig {
+            script_url: self.stripe.js_url.clone(),
+            script_origin: script_origin(&self.stripe.js_url).ok()?,
+            publishable_key: self.stripe.publishable_key.clone(),
+        })
+    }
+
     pub fn reconcile_after(&self) -> Duration {
         Duration::from_secs(self.reconcile_after_secs)
     }
 
     pub fn reconcile_interval(&self) -> Duration {
         Duration::from_secs(self.reconcile_interval_secs)
+    }
+}
+
+/// The origin (`https://js.stripe.com`) of a script URL a page may load: HTTPS, or plain HTTP
+/// on a loopback host for a local fake.
+fn script_origin(url: &str) -> Result<String, String> {
+    let (scheme, rest) = url.split_once("://").ok_or("must be an absolute URL")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
+    let fine = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']');
+    if authority.is_empty() || !authority.chars().all(fine) {
+        return Err("must name a host".into());
+    }
+    match scheme {
+        "https" => {}
+        "http" if matches!(host, "127.0.0.1" | "localhost" | "[::1]") => {}
+        _ => return Err("must be an https:// URL (http:// only on a loopback host)".into()),
+    }
+    Ok(format!("{scheme}://{authority}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_origin;
+
+    #[test]
+    fn a_script_comes_over_https_or_from_a_loopback_fake() {
+        assert_eq!(script_origin("https://js.stripe.com/v3/").as_deref(), Ok("https://js.stripe.com"));
+        assert_eq!(script_origin("http://127.0.0.1:8420/js.stripe.com/v3/").as_deref(), Ok("http://127.0.0.1:8420"));
+        for bad in ["http://js.stripe.com/v3/", "js.stripe.com/v3/", "https:///v3", "https://a b/", "ftp://x/"] {
+            assert!(script_origin(bad).is_err(), "{bad}");
+        }
     }
 }

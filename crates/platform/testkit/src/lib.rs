@@ -5,6 +5,7 @@
 //! `OXCART_TEST_DATABASE_URL` is set (CI sets it). Nothing here mocks our own storage.
 
 pub mod app;
+pub mod localstripe;
 
 pub use app::{TestApp, TestResponse};
 pub use testdb::{TestBackend, TestDb, backends};

@@ -92,6 +92,17 @@ pub trait Gateway: Send + Sync + 'static {
     ) -> BoxFuture<'a, GatewayResult<bool>> {
         Box::pin(async { Ok(false) })
     }
+    /// A card-setup intent for the provider's own card field in a checkout page: the client
+    /// secret the field confirms the card against, which leaves the page holding a
+    /// payment-method token, never the card. `key` is the provider's idempotency key.
+    fn card_setup<'a>(&'a self, _key: &'a str) -> BoxFuture<'a, GatewayResult<String>> {
+        Box::pin(async {
+            Err(GatewayError::Refused {
+                code: "provider_invalid_request",
+                message: "this provider has no card field".into(),
+            })
+        })
+    }
     /// Returns the provider's reference of the refund.
     fn refund<'a>(
         &'a self,

@@ -101,6 +101,11 @@ struct Created {
     id: String,
 }
 
+#[derive(Debug, Deserialize)]
+struct SetupIntent {
+    client_secret: String,
+}
+
 fn now_micros() -> i64 {
     kernel::time::Timestamp::now().as_micros()
 }
@@ -294,6 +299,19 @@ impl Gateway for Stripe {
         Box::pin(async move {
             let path = format!("/v1/payment_intents/{provider_ref}/cancel");
             Self::ok(self.call("POST", &path, &[], Some(key)).await?).map(drop)
+        })
+    }
+
+    /// A SetupIntent for use while the customer is at the page: Stripe.js confirms the card
+    /// typed into Stripe's own field against it (3-D Secure included when the bank asks) and
+    /// hands the page the resulting payment method, which the checkout then authorizes.
+    fn card_setup<'a>(&'a self, key: &'a str) -> BoxFuture<'a, GatewayResult<String>> {
+        Box::pin(async move {
+            let form = [("usage", "on_session".to_owned())];
+            let answer = Self::ok(self.call("POST", "/v1/setup_intents", &form, Some(key)).await?)?;
+            let intent: SetupIntent = serde_json::from_slice(&answer.body)
+                .map_err(|e| GatewayError::Transient(format!("unreadable SetupIntent: {e}")))?;
+            Ok(intent.client_secret)
         })
     }
 

@@ -3,6 +3,7 @@
 //! so a slow provider holds no lock.
 
 mod authorize;
+mod card_field;
 
 pub(crate) use authorize::card_number;
 mod money;
@@ -11,6 +12,7 @@ mod read;
 mod record;
 mod webhooks;
 
+pub use card_field::{CardField, CardFieldConfig};
 pub(crate) use webhooks::handler as stripe_events;
 
 use crate::api::{AuthorizeRequest, PAYMENTS_CONFIRM, PAYMENTS_WRITE, Payment, PaymentState, Payments};
@@ -36,6 +38,8 @@ pub struct PaymentsConfig {
     pub reconcile_after: Duration,
     /// Secrets that sign the provider's webhooks (more than one while rotating).
     pub webhook_secrets: Vec<String>,
+    /// The provider's card field for checkout pages, when it has one and it is configured.
+    pub card_field: Option<CardFieldConfig>,
 }
 
 impl Default for PaymentsConfig {
@@ -45,6 +49,7 @@ impl Default for PaymentsConfig {
             retry_backoff: Duration::from_millis(100),
             reconcile_after: Duration::from_secs(60),
             webhook_secrets: Vec::new(),
+            card_field: None,
         }
     }
 }

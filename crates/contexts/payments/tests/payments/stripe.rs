@@ -84,35 +84,13 @@ async fn a_silent_provider_times_out_and_then_the_breaker_fails_fast() {
     assert_eq!(fake.seen.lock().expect("seen").len(), calls, "an open breaker sends nothing");
 }
 
-/// localstripe, when the run provides one.
-fn localstripe() -> Option<String> {
-    let url = std::env::var("OXCART_TEST_STRIPE_URL").ok().filter(|u| !u.is_empty());
-    if url.is_none() {
-        eprintln!("skipped: set OXCART_TEST_STRIPE_URL to run against localstripe");
-    }
-    url
-}
+use testkit::localstripe::{call as raw, url as localstripe};
 
 /// What the customer's browser does with Stripe.js: makes a payment method from a test card.
 async fn payment_method(base: &str, number: &str) -> String {
     let body = format!("type=card&card[number]={number}&card[exp_month]=12&card[exp_year]=2030&card[cvc]=123");
     let answer = raw(base, "POST", "/v1/payment_methods", &body).await;
     answer["id"].as_str().expect("pm id").to_owned()
-}
-
-pub async fn raw(base: &str, method: &str, path: &str, body: &str) -> serde_json::Value {
-    let endpoint = base.trim_start_matches("http://").to_owned();
-    let mut stream = tokio::net::TcpStream::connect(&endpoint).await.expect("localstripe");
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nhost: {endpoint}\r\nauthorization: Bearer sk_test_oxcart\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.expect("send");
-    let mut out = String::new();
-    stream.read_to_string(&mut out).await.expect("read");
-    let json = out.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
-    serde_json::from_str(json).unwrap_or(serde_json::Value::Null)
 }
 
 #[tokio::test]

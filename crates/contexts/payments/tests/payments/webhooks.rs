@@ -170,10 +170,7 @@ async fn a_sandbox_shop_takes_no_webhooks() {
 /// payment through the real webhook, over a real socket.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn localstripe_delivers_signed_events() {
-    let Ok(base) = std::env::var("OXCART_TEST_STRIPE_URL") else {
-        eprintln!("skipped: set OXCART_TEST_STRIPE_URL to run against localstripe");
-        return;
-    };
+    let Some(base) = testkit::localstripe::url() else { return };
     let app = stripe_app(&TestBackend::Sqlite, &base).await;
     let limits = oxcart::http::listener::Limits {
         header_read: std::time::Duration::from_secs(10),
@@ -183,13 +180,13 @@ async fn localstripe_delivers_signed_events() {
     };
     let addr = app.listen(limits).await;
     let hook = format!("url=http://{addr}/api/v1/webhooks/stripe&secret={SECRET}");
-    crate::stripe::raw(&base, "POST", &format!("/_config/webhooks/oxcart_{}", addr.port()), &hook).await;
+    testkit::localstripe::call(&base, "POST", &format!("/_config/webhooks/oxcart_{}", addr.port()), &hook).await;
     let paid = app.app.payments.payment_authorize(&request("ord_live", "pm_card_visa")).await.expect("authorize");
     assert_eq!(paid.state, PaymentState::Authorized, "{paid:?}");
     let row = payments::audit::payment_get(&mut app.app.db.clone(), &paid.id).await.expect("row").expect("exists");
     let intent = row.provider_ref.expect("pi");
     // Captured at Stripe, not through Oxcart.
-    crate::stripe::raw(&base, "POST", &format!("/v1/payment_intents/{intent}/capture"), "").await;
+    testkit::localstripe::call(&base, "POST", &format!("/v1/payment_intents/{intent}/capture"), "").await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     loop {
         app.settle().await;
