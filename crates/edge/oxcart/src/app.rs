@@ -170,7 +170,7 @@ impl App {
                 base_url: notifications.config().base_url.clone(),
                 currency: currency.clone(),
                 default_country: shipping.config().default_country.clone(),
-                payment_provider: payments.provider(),
+                payments: payments.clone(),
                 key: secret_file(&data_dir, "form-secret").map_err(anyhow::Error::msg)?,
             },
             web::Settings::read(&section(web::SECTION))?,

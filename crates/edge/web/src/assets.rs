@@ -18,6 +18,7 @@ struct Asset {
 const FILES: &[Asset] = &[
     Asset { name: "site.css", content_type: "text/css; charset=utf-8", bytes: include_bytes!("../assets/site.css") },
     Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", bytes: include_bytes!("../assets/app.js") },
+    Asset { name: "pay.js", content_type: "text/javascript; charset=utf-8", bytes: include_bytes!("../assets/pay.js") },
     Asset { name: "icon.svg", content_type: "image/svg+xml", bytes: include_bytes!("../assets/icon.svg") },
     Asset { name: "icon-192.png", content_type: "image/png", bytes: include_bytes!("../assets/icon-192.png") },
     Asset { name: "icon-512.png", content_type: "image/png", bytes: include_bytes!("../assets/icon-512.png") },

@@ -23,6 +23,7 @@ use cart::CartService;
 use catalog::CatalogService;
 use inventory::api::StockAvailability;
 use orders::OrdersService;
+use payments::PaymentsService;
 use search::SearchService;
 use std::sync::Arc;
 use users::UsersService;
@@ -41,8 +42,9 @@ pub struct StorefrontDeps {
     pub currency: String,
     /// The country an address form starts with.
     pub default_country: String,
-    /// The payment provider's name (`sandbox`, `stripe`…): what the checkout offers.
-    pub payment_provider: &'static str,
+    /// The payment provider: the checkout offers its test methods (the sandbox) or its own
+    /// card field.
+    pub payments: Arc<PaymentsService>,
     /// Signs the CSRF tokens; kept in the data dir so tokens survive a restart.
     pub key: Vec<u8>,
 }
@@ -58,6 +60,8 @@ pub struct Storefront {
     base_url: String,
     currency: String,
     default_country: String,
+    payments: Arc<PaymentsService>,
+    /// `sandbox`, `stripe`…
     payment_provider: &'static str,
     key: Vec<u8>,
     settings: Settings,
@@ -79,7 +83,8 @@ impl Storefront {
             base_url: deps.base_url.trim_end_matches('/').to_owned(),
             currency: deps.currency,
             default_country: deps.default_country,
-            payment_provider: deps.payment_provider,
+            payment_provider: deps.payments.provider(),
+            payments: deps.payments,
             key: deps.key,
             cookies: session::Cookies::new(settings.secure_cookies),
             locale,

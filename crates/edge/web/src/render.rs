@@ -71,12 +71,33 @@ base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 /// A rendered page with its status and headers. Pages carry a CSRF token bound to the visitor,
 /// so they are never stored by a shared cache.
 pub fn html(status: StatusCode, rendered: askama::Result<String>) -> Response {
+    html_with_policy(status, rendered, HeaderValue::from_static(CSP))
+}
+
+/// The page policy with the payment provider's origin allowed to run its script, show its
+/// frames and be called: for the one page that shows the provider's card field. Stripe's own
+/// script also frames and calls its other hosts.
+pub fn provider_policy(origin: &str) -> HeaderValue {
+    let (scripts, frames, calls) = if origin == "https://js.stripe.com" {
+        (" https://*.js.stripe.com", " https://*.js.stripe.com https://hooks.stripe.com", " https://api.stripe.com")
+    } else {
+        ("", "", "")
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' {origin}{scripts}; style-src 'self'; img-src 'self' data:; \
+connect-src 'self' {origin}{calls}; frame-src {origin}{frames}; font-src 'self'; manifest-src 'self'; \
+worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static(CSP))
+}
+
+pub fn html_with_policy(status: StatusCode, rendered: askama::Result<String>, policy: HeaderValue) -> Response {
     match rendered {
         Ok(body) => (
             status,
             [
                 (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
-                (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)),
+                (header::CONTENT_SECURITY_POLICY, policy),
                 (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
                 // The shop's own addresses stay out of other sites' logs; its forms still
                 // carry their origin.

@@ -3,12 +3,14 @@
 //! the total the customer saw and a key made when the review was shown, so a second click or a
 //! reload answers the same order and a price that moved is shown, never charged.
 //!
-//! Payment: the sandbox's test methods. No card number ever reaches these pages or the server.
+//! Payment: the sandbox's test methods, or the provider's own card field (Stripe Elements),
+//! which hands the page a payment-method token. No card number ever reaches these pages, their
+//! scripts or the server.
 
 use super::address::{AddressForm, CountryOption};
 use super::cart_count;
 use crate::Storefront;
-use crate::render::{Layout, Problems, failure, html, see_other};
+use crate::render::{Layout, Problems, failure, html, html_with_policy, provider_policy, see_other};
 use crate::session::{Form, Shopper};
 use askama::Template;
 use axum::extract::State;
@@ -63,9 +65,33 @@ struct ReviewStep {
     address_summary: String,
     methods: Vec<MethodView>,
     pays: Vec<PayView>,
+    /// The provider's card field, in place of the sandbox's methods.
+    card: Option<payments::CardField>,
+    pay_js: String,
     lines: Vec<(String, String)>,
     key: String,
     problems: Problems,
+}
+
+/// A payment-method token as the provider's field makes it (`pm_…`).
+fn card_token(token: &str) -> bool {
+    token.starts_with("pm_") && token.len() <= 255 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// The page for a shop whose provider takes cards only through a field the pages cannot show
+/// (Stripe without its publishable key; PayPal); what to set is the operator's to read.
+fn cards_unavailable(shop: &Storefront, shopper: &Shopper) -> Response {
+    tracing::warn!(
+        provider = shop.payment_provider,
+        "the storefront cannot take payments: it needs Stripe with payments.stripe.publishable_key, or the sandbox"
+    );
+    crate::render::error_page(
+        shop,
+        Some(shopper),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Payment is not available here",
+        "This shop cannot take payments on its pages right now. Your cart is kept; please try again later.",
+    )
 }
 
 pub async fn checkout_page(State(shop): State<Arc<Storefront>>, shopper: Shopper) -> Response {
@@ -201,6 +227,16 @@ async fn review_step(
         Ok(c) => c,
         Err(e) => return failure(shop, Some(shopper), e),
     };
+    let key = crate::session::random_key();
+    let card = if shop.payment_provider == "sandbox" {
+        None
+    } else {
+        match shop.payments.card_field(&format!("setup-{key}")).await {
+            Ok(Some(field)) => Some(field),
+            Ok(None) => return cards_unavailable(shop, shopper),
+            Err(e) => return failure(shop, Some(shopper), e),
+        }
+    };
     let mut layout = Layout::new(shop, Some(shopper), "Review and pay");
     layout.noindex = true;
     layout.cart_count = cart.item_count;
@@ -210,7 +246,13 @@ async fn review_step(
         address_summary: addr.summary(),
         addr,
         methods,
-        pays: SANDBOX_METHODS.iter().map(|(token, label)| PayView { token, label, checked: *token == pay }).collect(),
+        pays: match card {
+            Some(_) => Vec::new(),
+            None => {
+                SANDBOX_METHODS.iter().map(|(token, label)| PayView { token, label, checked: *token == pay }).collect()
+            }
+        },
+        pay_js: crate::assets::url("pay.js"),
         lines: cart
             .lines
             .iter()
@@ -219,10 +261,14 @@ async fn review_step(
                 (title, shop.locale.money(l.total, &cart.currency))
             })
             .collect(),
-        key: crate::session::random_key(),
+        key,
         problems,
+        card,
     };
-    html(status, page.render())
+    match &page.card {
+        Some(card) => html_with_policy(status, page.render(), provider_policy(&card.script_origin)),
+        None => html(status, page.render()),
+    }
 }
 
 fn email_shaped(email: &str) -> bool {
@@ -230,14 +276,9 @@ fn email_shaped(email: &str) -> bool {
 }
 
 pub async fn place(State(shop): State<Arc<Storefront>>, shopper: Shopper, form: Form) -> Response {
-    if shop.payment_provider != "sandbox" {
-        return crate::render::error_page(
-            &shop,
-            Some(&shopper),
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Payment is not available here",
-            "This shop takes card payments through its provider's own field, which these pages do not offer yet.",
-        );
+    let sandbox = shop.payment_provider == "sandbox";
+    if !sandbox && !shop.payments.card_field_offered() {
+        return cards_unavailable(&shop, &shopper);
     }
     let addr = AddressForm::read(&form);
     let email = form.get("email").to_owned();
@@ -247,8 +288,9 @@ pub async fn place(State(shop): State<Arc<Storefront>>, shopper: Shopper, form: 
         let p = Problems::field("shipping_method", "Choose how it should be delivered.");
         return review_step(&shop, &shopper, addr, email, None, Some(&pay), p, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    if !SANDBOX_METHODS.iter().any(|(t, _)| *t == pay) {
-        let p = Problems::field("payment", "Choose how to pay.");
+    let known = if sandbox { SANDBOX_METHODS.iter().any(|(t, _)| *t == pay) } else { card_token(&pay) };
+    if !known {
+        let p = Problems::field("payment", if sandbox { "Choose how to pay." } else { "Enter your card details." });
         return review_step(&shop, &shopper, addr, email, Some(&method), None, p, StatusCode::UNPROCESSABLE_ENTITY)
             .await;
     }

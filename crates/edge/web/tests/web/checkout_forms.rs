@@ -2,7 +2,7 @@
 //! declined payment that keeps the cart, the order placed once, found again by number and
 //! e-mail; a customer's order page, its live stream, cancelling, and nobody else's order.
 
-use crate::common::{Browser, address, input_named, shop, text, zones};
+use crate::common::{Browser, address, input_named, post_fields, shop, text, zones};
 use axum::http::StatusCode;
 use std::time::Duration;
 use testkit::TestApp;
@@ -51,11 +51,6 @@ fn place_fields(review: &str, payment: &str) -> Vec<(String, String)> {
     fields.push(("shipping_method".into(), "standard".into()));
     fields.push(("payment".into(), payment.into()));
     fields
-}
-
-async fn post_fields(b: &mut Browser<'_>, path: &str, fields: &[(String, String)]) -> testkit::TestResponse {
-    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    b.post(path, &refs).await
 }
 
 #[tokio::test]

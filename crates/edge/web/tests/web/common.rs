@@ -186,3 +186,9 @@ pub async fn shop(app: &TestApp) -> Shop {
         category_slug: category["slug"].as_str().expect("slug").to_owned(),
     }
 }
+
+/// Posts `fields` (owned, as a page's form gives them back) with the page's CSRF token.
+pub async fn post_fields(b: &mut Browser<'_>, path: &str, fields: &[(String, String)]) -> TestResponse {
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    b.post(path, &refs).await
+}

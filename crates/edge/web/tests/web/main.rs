@@ -2,6 +2,7 @@
 //! its real router, driven as a browser without JavaScript would (pages, cookies, forms).
 
 mod accounts;
+mod card_field;
 mod cart_forms;
 mod checkout_forms;
 mod common;
