@@ -66,6 +66,13 @@ impl OrdersService {
         self.checkout_answer(order).await
     }
 
+    /// Carries a checkout on now that its payment's action (a bank's challenge) is done, rather
+    /// than at the next sweep: the step waiting for the payment reads it and goes on, or gives
+    /// up. Safe to call for any order at any time: it only runs what is due.
+    pub async fn checkout_continue(&self, order_id: &str) -> Result<()> {
+        self.saga_drive(order_id).await
+    }
+
     async fn checkout_email(&self, req: &CheckoutRequest) -> Result<String> {
         let given = req.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
         if let Some(email) = given {

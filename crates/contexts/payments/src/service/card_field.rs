@@ -29,9 +29,11 @@ pub struct CardField {
 }
 
 impl PaymentsService {
-    /// Whether checkout pages can take cards through the provider's field.
-    pub fn card_field_offered(&self) -> bool {
-        self.config.card_field.is_some()
+    /// The provider's script for checkout pages, when they can take cards through its field
+    /// (also what a page needs to let the customer finish a payment's action, a bank's
+    /// challenge).
+    pub fn card_script(&self) -> Option<&CardFieldConfig> {
+        self.config.card_field.as_ref()
     }
 
     /// A card field for one checkout page; `key` makes the provider call idempotent (the
@@ -45,5 +47,12 @@ impl PaymentsService {
             publishable_key: config.publishable_key.clone(),
             client_secret,
         }))
+    }
+
+    /// The customer's payment action (a bank's challenge) is done: asks the provider for its
+    /// decision. For a page that has checked the payment's order is `customer_id`'s (an
+    /// account's, or the guest's the order was placed by); another customer's payment is 404.
+    pub async fn payment_confirm_for(&self, id: &str, customer_id: &str) -> Result<crate::api::Payment> {
+        self.confirm(id, customer_id).await
     }
 }
