@@ -1,5 +1,7 @@
-// The checkout's card field: the payment provider's own (Stripe Elements), loaded on the
-// review page only. The card is typed into the provider's frame and confirmed with the
+// The payment provider's own parts of the pages, loaded only where they are needed: the
+// checkout's card field, and the bank's challenge on an order waiting for its payment.
+//
+// The card field (Stripe Elements), on the review page. The card is typed into the provider's frame and confirmed with the
 // provider against the page's setup intent; this script receives the payment method's id
 // (`pm_…`), puts it in the form and sends the form. It never sees the card's number.
 "use strict";
@@ -28,6 +30,32 @@
       return;
     }
     token.value = typeof method === "string" ? method : method.id;
+    form.submit();
+  });
+})();
+
+// The bank's challenge (3-D Secure) for an order waiting for its payment: Stripe.js runs it in
+// its own window; then the form tells the shop, which asks Stripe for the decision.
+(function paymentAction() {
+  const form = document.querySelector("form[data-intent-secret]");
+  if (!form || typeof window.Stripe !== "function") return;
+  const stripe = window.Stripe(form.dataset.key);
+  const error = document.getElementById("action-error");
+  const button = form.querySelector('button[type="submit"]');
+  let done = false;
+  form.addEventListener("submit", async (event) => {
+    if (done) return;
+    event.preventDefault();
+    if (button.disabled) return;
+    button.disabled = true;
+    error.textContent = "";
+    const result = await stripe.confirmCardPayment(form.dataset.intentSecret);
+    if (result.error) {
+      error.textContent = result.error.message || "The bank did not confirm the payment.";
+      button.disabled = false;
+      return;
+    }
+    done = true;
     form.submit();
   });
 })();

@@ -123,9 +123,11 @@ impl Storefront {
             .route("/account/addresses/{id}/delete", post(pages::address::address_delete))
             .route("/orders", get(pages::orders::orders_page))
             .route("/orders/placed", get(pages::orders::placed_page))
+            .route("/orders/placed/payment", post(pages::payment::placed_payment_confirm))
             .route("/orders/lookup", get(pages::orders::lookup_page).post(pages::orders::lookup))
             .route("/orders/{id}", get(pages::orders::order_page))
             .route("/orders/{id}/cancel", post(pages::orders::order_cancel))
+            .route("/orders/{id}/payment", post(pages::payment::payment_confirm))
             .route("/orders/{id}/returns", post(pages::orders::return_request))
             // The orders context's own stream; the guard hands it the cookie's caller.
             .route("/orders/{id}/events", get(orders::order_events).with_state(self.orders.clone()))

@@ -21,12 +21,13 @@ use orders::dto::OrderDto;
 use orders::{CheckoutRequest, QuoteRequest};
 use std::sync::Arc;
 
-/// The sandbox's test methods a shopper may pick (its other tokens need a step the pages do not
-/// take yet: 3-D Secure, a failed capture).
+/// The sandbox's test methods a shopper may pick (the others are for failures a shopper does
+/// not choose: a provider down, a refused capture).
 const SANDBOX_METHODS: &[(&str, &str)] = &[
     ("tok_sandbox_ok", "Test card: approved"),
     ("tok_sandbox_declined", "Test card: declined"),
     ("tok_sandbox_insufficient_funds", "Test card: insufficient funds"),
+    ("tok_sandbox_3ds", "Test card: the bank asks to confirm (3-D Secure)"),
 ];
 
 #[derive(Template)]
@@ -277,7 +278,7 @@ fn email_shaped(email: &str) -> bool {
 
 pub async fn place(State(shop): State<Arc<Storefront>>, shopper: Shopper, form: Form) -> Response {
     let sandbox = shop.payment_provider == "sandbox";
-    if !sandbox && !shop.payments.card_field_offered() {
+    if !sandbox && shop.payments.card_script().is_none() {
         return cards_unavailable(&shop, &shopper);
     }
     let addr = AddressForm::read(&form);
@@ -348,6 +349,9 @@ fn placed(shop: &Storefront, shopper: &Shopper, order: &OrderDto) -> Response {
     response
         .headers_mut()
         .append(header::SET_COOKIE, shop.cookies.set("placed", &note, std::time::Duration::from_secs(86_400)));
-    response.headers_mut().append(header::SET_COOKIE, shop.cookies.clear("cart"));
+    // An order still waiting for its payment may not go ahead: its cart stays until it does.
+    if order.state != orders::domain::OrderState::PaymentPending {
+        response.headers_mut().append(header::SET_COOKIE, shop.cookies.clear("cart"));
+    }
     response
 }

@@ -7,6 +7,7 @@ pub mod checkout;
 pub mod home;
 pub mod listing;
 pub mod orders;
+pub mod payment;
 pub mod product;
 pub mod site;
 

@@ -6,7 +6,7 @@ use super::account::to_login;
 use super::cart_count;
 use crate::Storefront;
 use crate::format::Locale;
-use crate::render::{Layout, Problems, failure, html, see_other};
+use crate::render::{Layout, Problems, failure, html, html_with_policy, provider_policy, see_other};
 use crate::session::{Form, Shopper, unsign};
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
@@ -106,6 +106,9 @@ struct OrderPage {
     cancellable: bool,
     returnable: bool,
     labels: String,
+    /// The bank's challenge to finish paying, when the order waits for it.
+    action: Option<super::payment::ActionView>,
+    pay_js: String,
     problems: Problems,
 }
 
@@ -171,7 +174,7 @@ pub async fn order_page(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn order_view(
+pub(super) async fn order_view(
     shop: &Storefront,
     shopper: &Shopper,
     o: &OrderDto,
@@ -263,9 +266,14 @@ async fn order_view(
         cancellable: !guest && o.state.cancellable(),
         returnable: !guest && delivered && o.lines.iter().any(|l| l.quantity > l.returned_units),
         labels: labels_json(),
+        action: super::payment::action_view(shop, o, guest),
+        pay_js: crate::assets::url("pay.js"),
         problems,
     };
-    html(status, page.render())
+    match page.action.as_ref().filter(|a| !a.script_origin.is_empty()) {
+        Some(a) => html_with_policy(status, page.render(), provider_policy(&a.script_origin)),
+        None => html(status, page.render()),
+    }
 }
 
 fn date_time(locale: &Locale, micros: i64) -> String {

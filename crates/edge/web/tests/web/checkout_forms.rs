@@ -193,3 +193,67 @@ async fn a_customer_follows_and_cancels_their_own_order_only() {
     let twice = b.post(&format!("{order_path}/cancel"), &[]).await;
     assert_eq!(twice.status, StatusCode::CONFLICT, "a cancelled order cannot be cancelled again: said on the page");
 }
+
+#[tokio::test]
+async fn a_payment_the_bank_asks_to_confirm_is_finished_from_the_order_page() {
+    for backend in testkit::backends() {
+        let app = TestApp::spawn(&backend).await;
+        zones(&app).await;
+        let s = shop(&app).await;
+        app.register("dan@example.com").await;
+        app.register("eve@example.com").await;
+        let mut dan = Browser::new(&app);
+        dan.get("/account/login").await;
+        dan.post("/account/login", &[("email", "dan@example.com"), ("password", crate::common::PASSWORD)]).await;
+        dan.get(&format!("/p/{}", s.slug)).await;
+        dan.post("/cart/add", &[("variant_id", &s.small), ("quantity", "1")]).await;
+        dan.get("/checkout").await;
+        let review = dan.post("/checkout/review", &address()).await;
+        assert!(text(&review.text).contains("the bank asks to confirm"), "the sandbox's 3-D Secure card is offered");
+        let placed = post_fields(&mut dan, "/checkout/place", &place_fields(&review.text, "tok_sandbox_3ds")).await;
+        let location = placed.header("location").expect("to the order").to_owned();
+        let order_path = location.trim_end_matches("?placed=1").to_owned();
+        let waiting = dan.get(&location).await;
+        let seen = text(&waiting.text);
+        assert!(
+            seen.contains("one more step")
+                && seen.contains("Status: Waiting for payment")
+                && seen.contains("Confirm the payment"),
+            "{seen}"
+        );
+        assert!(waiting.text.contains(&format!("action=\"{order_path}/payment\"")));
+
+        let mut eve = Browser::new(&app);
+        eve.get("/account/login").await;
+        eve.post("/account/login", &[("email", "eve@example.com"), ("password", crate::common::PASSWORD)]).await;
+        eve.get(&format!("/p/{}", s.slug)).await;
+        assert_eq!(eve.post(&format!("{order_path}/payment"), &[]).await.status, StatusCode::NOT_FOUND);
+
+        let done = dan.post(&format!("{order_path}/payment"), &[]).await;
+        assert_eq!(done.header("location"), Some(order_path.as_str()), "{}", text(&done.text));
+        let page = text(&dan.get(&order_path).await.text);
+        assert!(page.contains("Status: Confirmed") && !page.contains("Confirm the payment"), "{page}");
+        let again = dan.post(&format!("{order_path}/payment"), &[]).await;
+        assert_eq!(again.header("location"), Some(order_path.as_str()), "a second click changes nothing");
+
+        // A guest: the cart stays while the payment waits, and the order goes ahead once confirmed.
+        let mut guest = Browser::new(&app);
+        guest.get(&format!("/p/{}", s.slug)).await;
+        guest.post("/cart/add", &[("variant_id", &s.small), ("quantity", "1")]).await;
+        guest.get("/checkout").await;
+        let mut fields = address();
+        fields.push(("email", "guest3ds@example.com"));
+        let review = guest.post("/checkout/review", &fields).await;
+        let placed = post_fields(&mut guest, "/checkout/place", &place_fields(&review.text, "tok_sandbox_3ds")).await;
+        assert_eq!(placed.header("location"), Some("/orders/placed"));
+        let waiting = guest.get("/orders/placed").await;
+        assert!(waiting.text.contains("action=\"/orders/placed/payment\""), "{}", text(&waiting.text));
+        assert!(text(&guest.get("/cart").await.text).contains("Ridge Trail Shirt"), "the cart waits with the order");
+        guest.get("/orders/placed").await;
+        let done = guest.post("/orders/placed/payment", &[]).await;
+        assert_eq!(done.header("location"), Some("/orders/placed"));
+        let page = text(&guest.get("/orders/placed").await.text);
+        assert!(page.contains("Status: Confirmed") && page.contains("Thank you"), "{page}");
+        assert!(text(&guest.get("/cart").await.text).contains("Your cart is empty."));
+    }
+}
