@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Where the order goes. Also what the order keeps, as it was given.
+// Named apart in the API document: the users context has an `AddressInput` of its own.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
+#[schema(as = OrderAddressInput)]
 #[serde(deny_unknown_fields)]
 pub struct AddressInput {
     /// Recipient.
@@ -69,8 +71,9 @@ pub struct QuoteInput {
     pub shipping_method: Option<String>,
 }
 
+/// A shipping method a checkout quote offers, with what it costs this cart.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ShippingOptionDto {
+pub struct QuoteOptionDto {
     pub code: String,
     pub name: String,
     pub amount: i64,
@@ -97,7 +100,7 @@ pub struct TotalsDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QuoteDto {
     /// Every method that serves the address, cheapest first.
-    pub shipping_options: Vec<ShippingOptionDto>,
+    pub shipping_options: Vec<QuoteOptionDto>,
     /// With a method chosen: what checkout will charge (send `total` as `expected_total`).
     pub totals: Option<TotalsDto>,
     /// Lines that cannot be bought as they stand, and why.
@@ -123,7 +126,9 @@ pub struct OrderLineDto {
     pub returned_units: i64,
 }
 
+// Named apart in the API document: payments has a `TransitionDto` of its own.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = OrderTransitionDto)]
 pub struct TransitionDto {
     pub from: Option<OrderState>,
     pub to: OrderState,

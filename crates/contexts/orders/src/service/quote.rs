@@ -4,7 +4,7 @@
 use super::checkout::{Priced, address_check, totals_of};
 use super::estimates::{DeliveryEstimates, Found};
 use super::{Caller, OrdersService};
-use crate::dto::{AddressInput, QuoteDto, ShippingOptionDto};
+use crate::dto::{AddressInput, QuoteDto, QuoteOptionDto};
 use cart::api::LineBlocker;
 use kernel::{Error, Result};
 use std::sync::Mutex;
@@ -46,7 +46,7 @@ impl OrdersService {
         let shipping_options = found
             .options
             .iter()
-            .map(|o| ShippingOptionDto {
+            .map(|o| QuoteOptionDto {
                 code: o.code.clone(),
                 name: o.name.clone(),
                 amount: o.amount,

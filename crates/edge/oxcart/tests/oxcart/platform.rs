@@ -255,3 +255,54 @@ async fn the_checked_in_api_document_is_current() {
          `OXCART_UPDATE_OPENAPI=1 cargo test -p oxcart --test oxcart checked_in` to update it"
     );
 }
+
+/// Two types of the API document under one name would be merged into one schema, silently:
+/// the operations of the other then describe answers they never give. Every type that derives
+/// `ToSchema` has a name of its own in the document (its own, or the `#[schema(as = …)]` it
+/// is given).
+#[test]
+fn every_schema_of_the_api_document_has_a_name_of_its_own() {
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    let mut dirs = vec![crates];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() && !path.ends_with("target") && !path.ends_with("tests") {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let mut seen: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    let mut clashes = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read source");
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if !(line.trim_start().starts_with("#[derive(") && line.contains("ToSchema")) {
+                continue;
+            }
+            let mut renamed = None;
+            for next in &lines[i + 1..(i + 8).min(lines.len())] {
+                let next = next.trim();
+                if let Some(rest) = next.strip_prefix("#[schema(as = ") {
+                    renamed = rest.split([')', ',']).next().map(|n| n.trim().to_owned());
+                }
+                let item = next.strip_prefix("pub struct ").or_else(|| next.strip_prefix("pub enum "));
+                if let Some(item) = item {
+                    let own: String = item.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    let name = renamed.take().unwrap_or(own);
+                    let place = format!("{}:{}", file.display(), i + 1);
+                    if let Some(first) = seen.insert(name.clone(), place.clone()) {
+                        clashes.push(format!("{name}: {first} and {place}"));
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    assert!(clashes.is_empty(), "schema names used twice: {clashes:#?}");
+    assert!(seen.len() > 50, "the scan found the API's types ({})", seen.len());
+}
