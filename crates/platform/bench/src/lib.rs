@@ -8,8 +8,12 @@
 //! server that stalls shows up in the tail instead of silently slowing the generator down (no coordinated
 //! omission). A request whose worker was idle is timed from when its timer fired, so the runtime's
 //! millisecond timer granularity does not inflate sub-millisecond responses.
+//!
+//! When the server listens on this machine, the report also gives its CPU time per request over
+//! the measured window, read from `/proc` (see `cpu.rs`).
 
 mod conn;
+mod cpu;
 mod histogram;
 mod progress;
 mod report;

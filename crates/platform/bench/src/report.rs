@@ -61,6 +61,8 @@ impl Tally {
             max: Duration::from_micros(self.latency.max()),
             status_counts: self.status_counts,
             elapsed,
+            server_cpu: None,
+            server_rss: None,
         }
     }
 }
@@ -90,11 +92,16 @@ pub struct Report {
     pub p99: Duration,
     pub p999: Duration,
     pub max: Duration,
+    /// The server's CPU time (every process on the port, user and system) over the measured
+    /// window, when the server runs on this machine.
+    pub server_cpu: Option<Duration>,
+    /// The server's resident memory at the end of the run, in bytes (a server on this machine).
+    pub server_rss: Option<u64>,
 }
 
-const WIDTHS: [usize; 9] = [24, 14, 10, 9, 9, 9, 9, 8, 8];
+const WIDTHS: [usize; 10] = [24, 14, 10, 9, 9, 9, 9, 9, 8, 8];
 
-fn row(cells: [&str; 9]) -> String {
+fn row(cells: [&str; 10]) -> String {
     let mut line = format!("{:<w$}", cells[0], w = WIDTHS[0]);
     for (cell, width) in cells.iter().zip(WIDTHS).skip(1) {
         line.push_str(&format!(" {cell:>width$}"));
@@ -104,7 +111,14 @@ fn row(cells: [&str; 9]) -> String {
 
 impl Report {
     pub fn table_header() -> String {
-        row(["scenario", "load", "req/s", "p50", "p99", "p99.9", "max", "errors", "late"])
+        row(["scenario", "load", "req/s", "p50", "p99", "p99.9", "max", "cpu/req", "errors", "late"])
+    }
+
+    /// The server's CPU time per request answered in the window (`None` for a server elsewhere).
+    pub fn cpu_per_request(&self) -> Option<Duration> {
+        let cpu = self.server_cpu?;
+        let requests = u32::try_from(self.requests).ok().filter(|n| *n > 0)?;
+        Some(cpu / requests)
     }
 
     pub fn table_row(&self) -> String {
@@ -120,6 +134,7 @@ impl Report {
             &human(self.p99),
             &human(self.p999),
             &human(self.max),
+            &self.cpu_per_request().map_or("-".to_owned(), human),
             &thousands(self.errors),
             &late,
         ])
@@ -142,7 +157,9 @@ pub(crate) fn thousands(n: u64) -> String {
 /// Three significant digits at most, in the unit a person would say out loud.
 pub(crate) fn human(d: Duration) -> String {
     let micros = d.as_micros();
-    if micros < 1_000 {
+    if micros < 10 {
+        format!("{:.1}µs", d.as_secs_f64() * 1e6)
+    } else if micros < 1_000 {
         format!("{micros}µs")
     } else if micros < 10_000 {
         format!("{:.2}ms", d.as_secs_f64() * 1e3)
@@ -187,5 +204,10 @@ mod tests {
         assert_eq!(header.chars().count(), line.chars().count(), "\n{header}\n{line}");
         assert!(line.starts_with("search "), "{line}");
         assert!(line.contains("200/s c=16") && line.contains("40.0ms"), "{line}");
+        assert_eq!(report.cpu_per_request(), None, "no server CPU read");
+        let measured = Report { server_cpu: Some(Duration::from_micros(195)), ..report };
+        assert_eq!(measured.cpu_per_request(), Some(Duration::from_micros(65)));
+        assert!(measured.table_row().contains("65µs"), "{}", measured.table_row());
+        assert_eq!(measured.table_row().chars().count(), header.chars().count());
     }
 }

@@ -10,6 +10,7 @@ use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
 use crate::conn::{Conn, HttpRequest};
+use crate::cpu::ServerCpu;
 use crate::progress::{Live, Progress};
 use crate::report::{Report, Tally};
 use crate::target::Target;
@@ -34,6 +35,8 @@ pub async fn run(options: &Options, scenario: Arc<dyn Scenario>) -> anyhow::Resu
     ensure!(rate != Some(0), "rate must be at least 1 request per second");
     ensure!(!options.duration.is_zero(), "duration must be positive");
     let target = Arc::new(Target::resolve(&options.base_url).await?);
+    // Only a server on this machine has its processes in this /proc.
+    let server = target.addr.ip().is_loopback().then(|| ServerCpu::find(target.addr)).flatten();
 
     let mut connecting = JoinSet::new();
     for _ in 0..concurrency {
@@ -50,6 +53,15 @@ pub async fn run(options: &Options, scenario: Arc<dyn Scenario>) -> anyhow::Resu
     let schedule = rate.map(|rate| Arc::new(Schedule { start, end, rate, claimed: AtomicU64::new(0) }));
     let live = Arc::new(Live::default());
     let progress = Progress::start(format!("{}  {}", scenario.name(), options.load), live.clone(), measure_start);
+
+    let sampler = server.clone().map(|server| {
+        tokio::spawn(async move {
+            sleep_until(measure_start).await;
+            let first = server.used();
+            sleep_until(end).await;
+            first.zip(server.used()).map(|(first, last)| last.saturating_sub(first))
+        })
+    });
 
     let mut workers = JoinSet::new();
     for (id, conn) in conns.into_iter().enumerate() {
@@ -77,7 +89,12 @@ pub async fn run(options: &Options, scenario: Arc<dyn Scenario>) -> anyhow::Resu
     if let Some(schedule) = schedule {
         total.late += schedule.never_sent(options.warmup, options.duration);
     }
-    Ok(total.into_report(scenario.name().to_owned(), options.load, options.duration))
+    let mut report = total.into_report(scenario.name().to_owned(), options.load, options.duration);
+    if let Some(sampler) = sampler {
+        report.server_cpu = sampler.await.ok().flatten();
+    }
+    report.server_rss = server.as_ref().and_then(ServerCpu::resident);
+    Ok(report)
 }
 
 /// Fixed-rate timetable: request `n` is due at `start + n / rate`, whichever worker is free to take it.

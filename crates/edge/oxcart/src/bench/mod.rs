@@ -212,6 +212,13 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     for r in &reports {
         println!("{}", r.table_row());
     }
+    match reports.last().and_then(|r| r.server_rss) {
+        Some(rss) => println!(
+            "cpu/req: the server's CPU time per request (from /proc); its RSS after the runs: {} MB",
+            rss / 1_000_000
+        ),
+        None => println!("cpu/req: only for a server on this machine"),
+    }
     // Errors are worth a breakdown: which statuses, or none at all (the connection failed).
     for r in reports.iter().filter(|r| r.errors > 0) {
         let answered: u64 = r.status_counts.values().sum();

@@ -41,6 +41,11 @@ async fn closed_loop_counts_every_answered_request() {
     assert!(report.rps > 0.0 && report.elapsed == Duration::from_millis(400));
     assert!(report.p50 <= report.p99 && report.p99 <= report.p999 && report.p999 <= report.max, "{report:?}");
     assert_eq!(report.late, 0);
+    // The server is this test process, listening on loopback: its CPU is read from /proc.
+    if std::path::Path::new("/proc/net/tcp").exists() {
+        assert!(report.server_cpu.is_some_and(|c| c > Duration::ZERO), "{report:?}");
+        assert!(report.cpu_per_request().is_some());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
