@@ -126,14 +126,18 @@ impl Db {
                 .foreign_keys(true)
                 // Statement logs would print bulk inserts whole; requests are logged and timed instead.
                 .disable_statement_logging();
+            // An in-process database has no connection to lose: testing one before each use
+            // would only cost a round trip to its worker thread per statement.
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .acquire_timeout(Duration::from_secs(10))
+                .test_before_acquire(false)
                 .connect_with(base.clone())
                 .await?;
             let read = SqlitePoolOptions::new()
                 .max_connections(options.max_connections.max(1))
                 .acquire_timeout(Duration::from_secs(3))
+                .test_before_acquire(false)
                 .connect_with(base.read_only(true))
                 .await?;
             Pools::Sqlite { write, read }
