@@ -337,19 +337,27 @@ pub async fn return_request(
     }
 }
 
-/// A guest's confirmation, from the signed note checkout left in this browser.
+/// The order this browser placed as a guest, from the signed note checkout left in it;
+/// `None` without a good note.
+pub(super) async fn placed_order(
+    shop: &Storefront,
+    headers: &axum::http::HeaderMap,
+) -> Option<kernel::Result<OrderDto>> {
+    let note = shop.cookies.get(headers, "placed").and_then(|n| unsign(&shop.key, n))?;
+    let (number, email) = note.split_once('\n')?;
+    Some(shop.orders.order_lookup(&LookupInput { number: number.to_owned(), email: email.to_owned() }).await)
+}
+
+/// A guest's confirmation.
 pub async fn placed_page(
     State(shop): State<Arc<Storefront>>,
     shopper: Shopper,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let note = shop.cookies.get(&headers, "placed").and_then(|n| unsign(&shop.key, n));
-    let Some((number, email)) = note.as_deref().and_then(|n| n.split_once('\n')) else {
-        return see_other("/orders/lookup");
-    };
-    match shop.orders.order_lookup(&LookupInput { number: number.to_owned(), email: email.to_owned() }).await {
-        Ok(order) => order_view(&shop, &shopper, &order, true, true, Problems::default(), StatusCode::OK).await,
-        Err(e) => failure(&shop, Some(&shopper), e),
+    match placed_order(&shop, &headers).await {
+        Some(Ok(order)) => order_view(&shop, &shopper, &order, true, true, Problems::default(), StatusCode::OK).await,
+        Some(Err(e)) => failure(&shop, Some(&shopper), e),
+        None => see_other("/orders/lookup"),
     }
 }
 

@@ -6,13 +6,13 @@
 use super::orders::order_view;
 use crate::Storefront;
 use crate::render::{Problems, failure, see_other};
-use crate::session::{Shopper, unsign};
+use crate::session::Shopper;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use kernel::ErrorKind;
 use orders::domain::OrderState;
-use orders::dto::{LookupInput, OrderDto};
+use orders::dto::OrderDto;
 use payments::api::PaymentState;
 use std::sync::Arc;
 
@@ -80,13 +80,10 @@ pub async fn placed_payment_confirm(
     shopper: Shopper,
     headers: HeaderMap,
 ) -> Response {
-    let note = shop.cookies.get(&headers, "placed").and_then(|n| unsign(&shop.key, n));
-    let Some((number, email)) = note.as_deref().and_then(|n| n.split_once('\n')) else {
-        return see_other("/orders/lookup");
-    };
-    match shop.orders.order_lookup(&LookupInput { number: number.to_owned(), email: email.to_owned() }).await {
-        Ok(order) => finish(&shop, &shopper, order, true).await,
-        Err(e) => failure(&shop, Some(&shopper), e),
+    match super::orders::placed_order(&shop, &headers).await {
+        Some(Ok(order)) => finish(&shop, &shopper, order, true).await,
+        Some(Err(e)) => failure(&shop, Some(&shopper), e),
+        None => see_other("/orders/lookup"),
     }
 }
 
