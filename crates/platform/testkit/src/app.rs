@@ -259,3 +259,18 @@ impl TestApp {
         self.send(builder.body(Body::from(body)).expect("valid request")).await
     }
 }
+
+/// Sends `body` to `path` as `token`, checks the status, and answers the JSON (`Null` for an
+/// empty body).
+pub async fn expect(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    token: &str,
+    status: StatusCode,
+) -> Value {
+    let r = app.call(method.clone(), path, body, Some(token)).await;
+    assert_eq!(r.status, status, "{method} {path}: {}", r.text);
+    if r.text.is_empty() { Value::Null } else { r.json() }
+}

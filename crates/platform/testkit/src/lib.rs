@@ -7,5 +7,5 @@
 pub mod app;
 pub mod localstripe;
 
-pub use app::{TestApp, TestResponse};
+pub use app::{TestApp, TestResponse, expect};
 pub use testdb::{TestBackend, TestDb, backends};

@@ -6,21 +6,8 @@ use axum::http::{Method, StatusCode};
 use kernel::geo::Destination;
 use serde_json::Value;
 use shipping::api::{Parcel, ShippingRequest};
+pub use testkit::expect;
 use testkit::{TestApp, TestResponse};
-
-/// Sends `body` to `path` as `token` and checks the status.
-pub async fn expect(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-    token: &str,
-    status: StatusCode,
-) -> Value {
-    let r = app.call(method.clone(), path, body, Some(token)).await;
-    assert_eq!(r.status, status, "{method} {path}: {}", r.text);
-    if r.text.is_empty() { Value::Null } else { r.json() }
-}
 
 /// Creates a zone through the API; returns its id.
 pub async fn zone(app: &TestApp, admin: &str, body: Value) -> String {

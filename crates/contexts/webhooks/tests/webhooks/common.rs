@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+pub use testkit::expect;
 use testkit::{TestApp, TestBackend, TestResponse};
 
 /// The app with `allow_http` and `allow_private` on, as only tests and development may.
@@ -95,20 +96,6 @@ impl Receiver {
     pub fn received(&self) -> Vec<Received> {
         self.inner.lock().expect("receiver state").received.clone()
     }
-}
-
-/// Sends `body` to `path` as `token` and checks the status.
-pub async fn expect(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-    token: &str,
-    status: StatusCode,
-) -> Value {
-    let r = app.call(method.clone(), path, body, Some(token)).await;
-    assert_eq!(r.status, status, "{method} {path}: {}", r.text);
-    if r.text.is_empty() { Value::Null } else { r.json() }
 }
 
 /// Registers an endpoint; answers the creation answer (with its secret).
