@@ -57,6 +57,7 @@ impl Authenticate for UsersService {
 /// signed with `auth.jwt_secret`, or else with the key `generated_key` gives.
 pub fn module(
     db: ::store::Db,
+    counters: std::sync::Arc<dyn cache::Counters>,
     section: &module::Section,
     generated_key: impl FnOnce() -> Result<Vec<u8>, String>,
 ) -> Result<(std::sync::Arc<UsersService>, module::Module), module::SettingsError> {
@@ -70,6 +71,7 @@ pub fn module(
         refresh_ttl: settings.refresh_ttl(),
         reset_ttl: settings.reset_ttl(),
         verify_ttl: settings.verify_ttl(),
+        counters,
         ..UsersConfig::new(secret)
     };
     let users = std::sync::Arc::new(UsersService::new(db, config));

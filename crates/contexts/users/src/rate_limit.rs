@@ -1,41 +1,31 @@
-//! At most `max` requests per key in any `window` (a sliding log), for what sends e-mail: a
-//! reset or verification link must not become a way to flood someone's mailbox. Kept in
-//! process like the login throttle; a shared store can replace it.
+//! At most `max` requests per key in a `window`, for what sends e-mail: a reset or verification
+//! link must not become a way to flood someone's mailbox. Fixed windows that start with the
+//! first request, counted in [`Counters`] (shared by every replica when they are in Redis).
 
+use cache::Counters;
 use kernel::Error;
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
-const MAX_KEYS: usize = 100_000;
+use std::sync::Arc;
+use std::time::Duration;
 
 pub struct RateLimit {
-    max: usize,
+    name: &'static str,
+    max: u64,
     window: Duration,
-    hits: Mutex<HashMap<String, VecDeque<Instant>>>,
+    counters: Arc<dyn Counters>,
 }
 
 impl RateLimit {
-    pub fn new(max: usize, window: Duration) -> Self {
-        Self { max: max.max(1), window, hits: Mutex::default() }
+    pub fn new(name: &'static str, max: u64, window: Duration, counters: Arc<dyn Counters>) -> Self {
+        Self { name, max: max.max(1), window, counters }
     }
 
-    /// Counts a request for `key`; 429 with the seconds until a slot frees when it is one too many.
-    pub fn hit(&self, key: &str) -> Result<(), Error> {
-        let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        if hits.len() > MAX_KEYS {
-            hits.retain(|_, log| log.back().is_some_and(|t| now.duration_since(*t) < self.window));
+    /// Counts a request for `key`; 429 with the seconds until the window ends when it is one
+    /// too many.
+    pub async fn hit(&self, key: &str) -> Result<(), Error> {
+        let (n, left) = self.counters.incr(&format!("users:limit:{}:{key}", self.name), self.window, false).await?;
+        if n > self.max {
+            return Err(Error::rate_limited(left.as_secs_f64().ceil() as u64));
         }
-        let log = hits.entry(key.to_owned()).or_default();
-        while log.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
-            log.pop_front();
-        }
-        if log.len() >= self.max {
-            let frees = log.front().map_or(now, |t| *t + self.window);
-            return Err(Error::rate_limited(frees.duration_since(now).as_secs_f64().ceil() as u64));
-        }
-        log.push_back(now);
         Ok(())
     }
 }
@@ -44,23 +34,27 @@ impl RateLimit {
 mod tests {
     use super::*;
 
-    #[test]
-    fn allows_max_per_window_per_key() {
-        let limit = RateLimit::new(3, Duration::from_secs(900));
-        for _ in 0..3 {
-            assert!(limit.hit("a").is_ok());
-        }
-        let err = limit.hit("a").expect_err("fourth is refused");
-        assert!(err.retry_after_secs.is_some_and(|s| (899..=900).contains(&s)), "{err:?}");
-        assert!(limit.hit("b").is_ok(), "other keys are untouched");
+    fn limit(max: u64, window: Duration) -> RateLimit {
+        RateLimit::new("test", max, window, Arc::new(cache::MemoryCounters::default()))
     }
 
-    #[test]
-    fn slots_free_as_the_window_slides() {
-        let limit = RateLimit::new(1, Duration::from_millis(30));
-        assert!(limit.hit("a").is_ok());
-        assert!(limit.hit("a").is_err());
-        std::thread::sleep(Duration::from_millis(40));
-        assert!(limit.hit("a").is_ok());
+    #[tokio::test]
+    async fn allows_max_per_window_per_key() {
+        let limit = limit(3, Duration::from_secs(900));
+        for _ in 0..3 {
+            assert!(limit.hit("a").await.is_ok());
+        }
+        let err = limit.hit("a").await.expect_err("fourth is refused");
+        assert!(err.retry_after_secs.is_some_and(|s| (899..=900).contains(&s)), "{err:?}");
+        assert!(limit.hit("b").await.is_ok(), "other keys are untouched");
+    }
+
+    #[tokio::test]
+    async fn the_count_starts_again_when_the_window_ends() {
+        let limit = limit(1, Duration::from_millis(30));
+        assert!(limit.hit("a").await.is_ok());
+        assert!(limit.hit("a").await.is_err());
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        assert!(limit.hit("a").await.is_ok());
     }
 }

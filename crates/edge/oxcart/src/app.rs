@@ -5,8 +5,10 @@ use anyhow::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bus::InProcessBus;
-use cache::{Cache, MemoryCache};
-use cart::{CartDeps, CartService, store::SqlCartStore};
+use cache::redis::{Redis, RedisCache, RedisCounters};
+use cache::{Cache, Counters, MemoryCache, MemoryCounters};
+use cart::store::{CartStore, RedisCartStore, SqlCartStore};
+use cart::{CartDeps, CartService};
 use catalog::CatalogService;
 use inventory::InventoryService;
 use media::LocalStore;
@@ -30,6 +32,8 @@ const PLATFORM_MIGRATIONS: [&[Migration]; 3] =
 pub struct App {
     pub config: Config,
     pub db: Db,
+    /// Set by `redis.url`: the cache, carts and counters live there.
+    pub redis: Option<Redis>,
     pub bus: Arc<InProcessBus>,
     /// Every context's registration: routes, consumers, sweepers, error codes, scopes.
     pub modules: Vec<Module>,
@@ -85,13 +89,23 @@ impl App {
 
     async fn with_db_and_index(config: Config, db: Db, migrate: bool, index_dir: &Path) -> anyhow::Result<Self> {
         let data_dir = config.data_dir.clone();
-        let cache: Arc<dyn Cache> = Arc::new(MemoryCache::default());
+        let redis = match &config.redis.url {
+            Some(url) => Some(
+                Redis::connect(url, &config.redis.prefix)
+                    .await
+                    .map_err(|e| SettingsError(format!("redis.url: {e}")))?,
+            ),
+            None => None,
+        };
+        let shared = Shared::new(&redis, &db);
+        let cache = shared.cache;
         let media_dir = data_dir.join("media");
         let objects = LocalStore::new(&media_dir).with_context(|| format!("cannot create {}", media_dir.display()))?;
 
         // One line per context: build it from its peers and its section, keep its module.
         let section = |name| config.section(name);
-        let (users, users_module) = users::module(db.clone(), &section(users::SECTION), || jwt_secret_file(&data_dir))?;
+        let (users, users_module) =
+            users::module(db.clone(), shared.counters, &section(users::SECTION), || jwt_secret_file(&data_dir))?;
         let (catalog, catalog_module) =
             catalog::module(db.clone(), cache.clone(), Arc::new(objects), &section("catalog"))?;
         let (inventory, inventory_module) = inventory::module(db.clone(), catalog.clone(), &section("inventory"))?;
@@ -109,7 +123,7 @@ impl App {
             destination: kernel::geo::Destination::new(&shipping.config().default_country, None, None),
         };
         let cart_deps = CartDeps {
-            store: Arc::new(SqlCartStore::new(db.clone())),
+            store: shared.carts,
             catalog: catalog.clone(),
             stock: inventory.clone(),
             pricing: pricing.clone(),
@@ -190,6 +204,7 @@ impl App {
         Ok(Self {
             config,
             db,
+            redis,
             bus,
             modules,
             users,
@@ -234,6 +249,30 @@ impl App {
         while relay.drain().await.context("outbox relay")? > 0 {}
         self.search.drain().await.map_err(|e| anyhow::anyhow!("search indexer: {e}"))?;
         Ok(())
+    }
+}
+
+/// What lives in Redis when it is configured, and in this process or the database otherwise.
+struct Shared {
+    cache: Arc<dyn Cache>,
+    counters: Arc<dyn Counters>,
+    carts: Arc<dyn CartStore>,
+}
+
+impl Shared {
+    fn new(redis: &Option<Redis>, db: &Db) -> Self {
+        match redis {
+            Some(r) => Self {
+                cache: Arc::new(RedisCache(r.clone())),
+                counters: Arc::new(RedisCounters::new(r.clone())),
+                carts: Arc::new(RedisCartStore::new(r.clone())),
+            },
+            None => Self {
+                cache: Arc::new(MemoryCache::default()),
+                counters: Arc::new(MemoryCounters::default()),
+                carts: Arc::new(SqlCartStore::new(db.clone())),
+            },
+        }
     }
 }
 

@@ -15,6 +15,7 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub server: ServerConfig,
     pub database: DatabaseConfig,
+    pub redis: RedisConfig,
     pub log: LogConfig,
     /// Every other section belongs to a context (`[catalog]`, `[cart]`…), which reads and
     /// checks it when the application is built; a section no context claims is an error then.
@@ -52,6 +53,24 @@ pub struct DatabaseConfig {
     pub max_connections: Option<u32>,
 }
 
+/// Redis, when set, holds what every replica must share: the product and search cache, carts
+/// (expired by Redis after their idle time), login throttles and mail limits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RedisConfig {
+    /// `redis://[:password@]host[:port][/db]`; empty keeps all of it in this process and the
+    /// database.
+    pub url: Option<String>,
+    /// Starts every key, so that several shops can share one server.
+    pub prefix: String,
+}
+
+impl Default for RedisConfig {
+    fn default() -> Self {
+        Self { url: None, prefix: "oxcart:".into() }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LogConfig {
@@ -67,6 +86,7 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             server: ServerConfig::default(),
             database: DatabaseConfig::default(),
+            redis: RedisConfig::default(),
             log: LogConfig::default(),
             sections: BTreeMap::new(),
         }
@@ -181,6 +201,17 @@ impl Config {
             && !(url.starts_with("sqlite:") || url.starts_with("postgres:") || url.starts_with("postgresql:"))
         {
             return bad("database.url", "must start with sqlite:// or postgres://");
+        }
+        if let Some(url) = &self.redis.url
+            && !url.starts_with("redis://")
+        {
+            return bad("redis.url", "must start with redis://");
+        }
+        if self.redis.prefix.is_empty()
+            || self.redis.prefix.len() > 64
+            || self.redis.prefix.contains(char::is_whitespace)
+        {
+            return bad("redis.prefix", "must be 1 to 64 characters without spaces");
         }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return bad("log.format", "must be `text` or `json`");

@@ -90,22 +90,6 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn entries_expire_and_are_deleted() {
-        let cache = MemoryCache::new(100, 1024);
-        cache.set("a", Bytes::from_static(b"1"), Duration::from_millis(30)).await;
-        cache.set("p:1", Bytes::from_static(b"2"), Duration::from_secs(60)).await;
-        cache.set("p:2", Bytes::from_static(b"3"), Duration::from_secs(60)).await;
-        assert_eq!(cache.get("a").await.as_deref(), Some(&b"1"[..]));
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        assert_eq!(cache.get("a").await, None);
-        cache.delete_prefix("p:").await;
-        assert_eq!(cache.get("p:1").await, None);
-        cache.set("k", Bytes::from_static(b"v"), Duration::from_secs(60)).await;
-        cache.delete(&["k".to_owned()]).await;
-        assert_eq!(cache.get("k").await, None);
-    }
-
-    #[tokio::test]
     async fn size_stays_bounded() {
         let cache = MemoryCache::new(10, 4);
         for i in 0..100 {

@@ -214,6 +214,19 @@ impl Error {
         e
     }
 
+    /// A backend this request needs (Redis, the broker, object storage) does not answer: 503
+    /// with `Retry-After`, logged with its cause; the request may simply be retried.
+    pub fn backend_unavailable(backend: &str, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        let mut e = Self::new(
+            ErrorKind::Unavailable,
+            "backend_unavailable",
+            format!("{backend} does not answer; retry shortly."),
+        );
+        e.retry_after_secs = Some(2);
+        e.source = Some(source.into());
+        e
+    }
+
     /// An unexpected failure. The cause is logged when the response is built.
     pub fn internal(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         let mut e = Self::new(ErrorKind::Internal, "internal", "An internal error occurred.");
@@ -282,6 +295,8 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         if self.kind == ErrorKind::Internal {
             tracing::error!(error = %self, "internal error");
+        } else if self.code == "backend_unavailable" {
+            tracing::warn!(error = %self, "a backend does not answer");
         }
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
         let mut response = (self.status(), body).into_response();
@@ -378,7 +393,16 @@ pub const PLATFORM_ERRORS: &[ErrorCode] = &[
         ErrorKind::Conflict,
         "Two requests wrote the same unique thing at once; this one lost the race. Retry it.",
     ),
-    ErrorCode::new("not_ready", ErrorKind::Unavailable, "The server cannot reach its database."),
+    ErrorCode::new(
+        "not_ready",
+        ErrorKind::Unavailable,
+        "The server cannot reach its database or a configured backend.",
+    ),
+    ErrorCode::new(
+        "backend_unavailable",
+        ErrorKind::Unavailable,
+        "A backend this request needs (Redis, the broker, object storage) does not answer; retry after `Retry-After`.",
+    ),
     ErrorCode::new("internal", ErrorKind::Internal, "An unexpected error; the server logged it with the request id."),
     ErrorCode::new("idempotency_key_missing", ErrorKind::BadRequest, "This route needs an `Idempotency-Key` header."),
     ErrorCode::new(

@@ -11,6 +11,9 @@ pub enum TestBackend {
     Sqlite,
     /// A PostgreSQL server url; each test works in a schema of its own there.
     Postgres(String),
+    /// SQLite with a Redis server (url) for the cache, carts and counters; each test has a key
+    /// prefix of its own there.
+    SqliteRedis(String),
 }
 
 static SKIP_NOTE: Once = Once::new();
@@ -27,18 +30,40 @@ pub fn backends() -> Vec<TestBackend> {
     list
 }
 
+static REDIS_SKIP_NOTE: Once = Once::new();
+
+/// [`backends()`], plus SQLite with Redis when `OXCART_TEST_REDIS_URL` is set (CI sets it): for
+/// the suites of what Redis can hold.
+pub fn backends_with_redis() -> Vec<TestBackend> {
+    let mut list = backends();
+    match std::env::var("OXCART_TEST_REDIS_URL") {
+        Ok(url) if !url.trim().is_empty() => list.push(TestBackend::SqliteRedis(url)),
+        _ => REDIS_SKIP_NOTE.call_once(|| eprintln!("note: OXCART_TEST_REDIS_URL is not set; Redis runs are skipped")),
+    }
+    list
+}
+
 impl TestBackend {
     pub fn name(&self) -> &'static str {
         match self {
             Self::Sqlite => "sqlite",
             Self::Postgres(_) => "postgres",
+            Self::SqliteRedis(_) => "sqlite+redis",
+        }
+    }
+
+    /// The Redis server of this backend, if it has one.
+    pub fn redis_url(&self) -> Option<&str> {
+        match self {
+            Self::SqliteRedis(url) => Some(url),
+            _ => None,
         }
     }
 
     /// A new, empty database with `migrations` applied.
     pub async fn fresh(&self, migrations: &[Migration]) -> TestDb {
         let (options, dir, pg) = match self {
-            Self::Sqlite => {
+            Self::Sqlite | Self::SqliteRedis(_) => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("oxcart.db").display());
                 (DbOptions::new(url), Some(dir), None)

@@ -19,6 +19,22 @@ pub struct TestApp {
     router: Router,
     _db: TestDb,
     _dir: tempfile::TempDir,
+    _keys: Option<RedisKeys>,
+}
+
+/// A test's Redis keys, deleted when the test ends.
+struct RedisKeys(cache::redis::Redis);
+
+impl Drop for RedisKeys {
+    fn drop(&mut self) {
+        let redis = self.0.clone();
+        // Drop runs inside the test's runtime, which cannot block on itself: use a thread.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let _ = rt.block_on(redis.delete_prefix(""));
+        })
+        .join();
+    }
 }
 
 #[derive(Debug)]
@@ -64,10 +80,15 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
         config.set("auth.jwt_secret", JWT_SECRET);
+        if let Some(url) = backend.redis_url() {
+            config.redis.url = Some(url.to_owned());
+            config.redis.prefix = format!("oxtest:{}:", kernel::id::new_id("t"));
+        }
         adjust(&mut config);
         let app = App::with_db(config, db.db.clone(), true).await.expect("app builds");
         let router = oxcart::http::router(&app);
-        Self { app, backend: backend.clone(), router, _db: db, _dir: dir }
+        let keys = app.redis.clone().map(RedisKeys);
+        Self { app, backend: backend.clone(), router, _db: db, _dir: dir, _keys: keys }
     }
 
     /// Sends a request as a client on 127.0.0.1 would.

@@ -8,4 +8,4 @@ pub mod app;
 pub mod localstripe;
 
 pub use app::{TestApp, TestResponse, expect};
-pub use testdb::{TestBackend, TestDb, backends};
+pub use testdb::{TestBackend, TestDb, backends, backends_with_redis};

@@ -11,7 +11,7 @@ use testkit::TestApp;
 
 #[tokio::test]
 async fn checkout_reads_the_priced_cart_and_clears_what_was_ordered() {
-    for backend in testkit::backends() {
+    for backend in testkit::backends_with_redis() {
         let app = TestApp::spawn(&backend).await;
         let s = shop(&app).await;
         let (admin, _) = app.user_with_role("admin@example.com", Role::Admin).await;

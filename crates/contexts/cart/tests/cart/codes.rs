@@ -22,7 +22,7 @@ async fn apply(app: &TestApp, code: &str, auth: &str) -> (StatusCode, String) {
 
 #[tokio::test]
 async fn codes_show_their_effect_or_why_not() {
-    for backend in testkit::backends() {
+    for backend in testkit::backends_with_redis() {
         let app = TestApp::spawn(&backend).await;
         let s = shop(&app).await;
         let (admin, _) = app.user_with_role("admin@example.com", Role::Admin).await;

@@ -8,7 +8,7 @@ use testkit::TestApp;
 
 #[tokio::test]
 async fn sellers_create_products_that_customers_see_once_active() {
-    for backend in testkit::backends() {
+    for backend in testkit::backends_with_redis() {
         let app = TestApp::spawn(&backend).await;
         let s = shop(&app).await;
         let p = create(&app, &s.seller, jacket("Storm Jacket", "STORM", 12900, &s)).await;

@@ -51,9 +51,9 @@ impl UsersService {
         let new = Password::parse("new_password", &input.new_password)?;
         let account =
             sql::account_get(&self.db, &p.user_id).await?.ok_or_else(|| Error::internal("account vanished"))?;
-        self.throttle.check(&account.email, "password-change")?;
+        self.throttle.check(&account.email, "password-change").await?;
         if !self.hashing.verify(&input.current_password, Some(&account.password_hash)).await? {
-            self.throttle.failed(&account.email, "password-change");
+            self.throttle.failed(&account.email, "password-change").await?;
             return Err(Error::invalid_field("current_password", "is wrong"));
         }
         let hash = self.hashing.hash(new.expose()).await?;

@@ -101,16 +101,16 @@ impl UsersService {
     /// known addresses behave alike.
     pub(crate) async fn credentials_check(&self, input: &LoginRequest, client: &ClientInfo) -> Result<sql::AccountRow> {
         let key = input.email.trim().to_lowercase();
-        self.throttle.check(&key, &client.ip)?;
+        self.throttle.check(&key, &client.ip).await?;
         let account = sql::account_by_email(&self.db, &key).await?;
         let ok = self.hashing.verify(&input.password, account.as_ref().map(|a| a.password_hash.as_str())).await?;
         match account {
             Some(a) if ok && a.disabled_at.is_none() => {
-                self.throttle.succeeded(&key, &client.ip);
+                self.throttle.succeeded(&key, &client.ip).await?;
                 Ok(a)
             }
             _ => {
-                self.throttle.failed(&key, &client.ip);
+                self.throttle.failed(&key, &client.ip).await?;
                 tracing::info!(ip = %client.ip, "login failed");
                 Err(login_failed())
             }

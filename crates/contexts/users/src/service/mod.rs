@@ -15,6 +15,7 @@ use crate::api::AccountNotices;
 use crate::credentials::{AccessTokens, PasswordHashing};
 use crate::rate_limit::RateLimit;
 use crate::throttle::LoginThrottle;
+use cache::Counters;
 use kernel::auth::Scope;
 use std::sync::{Arc, OnceLock, RwLock, Weak};
 use std::time::Duration;
@@ -35,6 +36,8 @@ pub struct UsersConfig {
     pub verify_ttl: Duration,
     /// Password hashes computed at once (each takes ~19 MiB and a core for tens of ms).
     pub hash_concurrency: usize,
+    /// Where login throttles and mail limits count: this process, or Redis for every replica.
+    pub counters: Arc<dyn Counters>,
 }
 
 impl UsersConfig {
@@ -46,6 +49,7 @@ impl UsersConfig {
             reset_ttl: Duration::from_secs(30 * 60),
             verify_ttl: Duration::from_secs(48 * 3600),
             hash_concurrency: 2,
+            counters: Arc::new(cache::MemoryCounters::default()),
         }
     }
 }
@@ -73,10 +77,10 @@ impl UsersService {
             hashing: PasswordHashing::new(config.hash_concurrency),
             access: AccessTokens::new(&config.jwt_secret, config.access_ttl),
             refresh_ttl: config.refresh_ttl,
-            throttle: LoginThrottle::default(),
+            throttle: LoginThrottle::new(config.counters.clone()),
             reset_ttl: config.reset_ttl,
             verify_ttl: config.verify_ttl,
-            limits: MailLimits::default(),
+            limits: MailLimits::new(&config.counters),
             notices: RwLock::new(None),
             scopes: Arc::default(),
             db,
@@ -110,12 +114,12 @@ struct MailLimits {
 
 const MAIL_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-impl Default for MailLimits {
-    fn default() -> Self {
+impl MailLimits {
+    fn new(counters: &Arc<dyn Counters>) -> Self {
         Self {
-            forgot_email: RateLimit::new(3, MAIL_WINDOW),
-            forgot_ip: RateLimit::new(20, MAIL_WINDOW),
-            verify_resend: RateLimit::new(3, MAIL_WINDOW),
+            forgot_email: RateLimit::new("forgot-email", 3, MAIL_WINDOW, counters.clone()),
+            forgot_ip: RateLimit::new("forgot-ip", 20, MAIL_WINDOW, counters.clone()),
+            verify_resend: RateLimit::new("verify-resend", 3, MAIL_WINDOW, counters.clone()),
         }
     }
 }

@@ -21,9 +21,9 @@ impl UsersService {
     /// told nothing either way, and the limits count the address typed, known or not.
     pub async fn password_forgot(&self, input: PasswordForgot, client: &ClientInfo) -> Result<()> {
         let email = Email::parse("email", &input.email)?;
-        self.limits.forgot_ip.hit(&client.ip)?;
+        self.limits.forgot_ip.hit(&client.ip).await?;
         // Hashed so the limiter's memory holds no one's address.
-        self.limits.forgot_email.hit(&credentials::secret_hash(email.as_str()))?;
+        self.limits.forgot_email.hit(&credentials::secret_hash(email.as_str())).await?;
         let account = sql::account_by_email(&self.db, email.as_str()).await?;
         let Some(account) = account.filter(|a| a.disabled_at.is_none()) else {
             tracing::info!(ip = %client.ip, "password reset asked for no enabled account");

@@ -41,7 +41,7 @@ impl UsersService {
         if account.email_verified_at.is_some() {
             return Err(Error::conflict("email_already_verified", "The e-mail address is verified already."));
         }
-        self.limits.verify_resend.hit(&p.user_id)?;
+        self.limits.verify_resend.hit(&p.user_id).await?;
         let mut tx = self.db.begin().await?;
         let link = self.link_token_issue(&mut tx, &p.user_id, TokenPurpose::Verify).await?;
         tx.commit().await?;

@@ -126,25 +126,49 @@ async fn logout_stops_access_and_refresh_tokens_at_once() {
     }
 }
 
+/// The throttle does not depend on the database, only on where it counts.
+fn counting_backends() -> Vec<testkit::TestBackend> {
+    testkit::backends_with_redis().into_iter().filter(|b| !matches!(b, testkit::TestBackend::Postgres(_))).collect()
+}
+
 #[tokio::test]
 async fn repeated_failures_are_slowed_then_answered_429() {
-    let app = TestApp::spawn(&testkit::TestBackend::Sqlite).await;
-    app.register("t@example.com").await;
-    let bad = json!({"email": "t@example.com", "password": "guess guess guess"});
-    for _ in 0..5 {
-        assert_eq!(app.post("/api/v1/auth/login", bad.clone(), None).await.status, StatusCode::UNAUTHORIZED);
+    for backend in counting_backends() {
+        let app = TestApp::spawn(&backend).await;
+        app.register("t@example.com").await;
+        let bad = json!({"email": "t@example.com", "password": "guess guess guess"});
+        for _ in 0..5 {
+            assert_eq!(app.post("/api/v1/auth/login", bad.clone(), None).await.status, StatusCode::UNAUTHORIZED);
+        }
+        let good = json!({"email": "t@example.com", "password": "correct horse battery"});
+        let limited = app.post("/api/v1/auth/login", good.clone(), None).await;
+        assert_eq!((limited.status, limited.code()), (StatusCode::TOO_MANY_REQUESTS, "rate_limited".into()));
+        let wait: u64 = limited.header("retry-after").expect("Retry-After").parse().expect("seconds");
+        assert!(
+            (1..=2).contains(&wait),
+            "{}: the first delay is about a second, not a lock-out: {wait}",
+            backend.name()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(1100 * wait)).await;
+        let ok = app.post("/api/v1/auth/login", good, None).await;
+        assert_eq!(ok.status, StatusCode::OK, "{}: the account is usable again after the delay", backend.name());
     }
-    let limited = app
-        .post("/api/v1/auth/login", json!({"email": "t@example.com", "password": "correct horse battery"}), None)
-        .await;
-    assert_eq!((limited.status, limited.code()), (StatusCode::TOO_MANY_REQUESTS, "rate_limited".into()));
-    let wait: u64 = limited.header("retry-after").expect("Retry-After").parse().expect("seconds");
-    assert!((1..=2).contains(&wait), "the first delay is about a second, not a lock-out: {wait}");
-    tokio::time::sleep(std::time::Duration::from_millis(1100 * wait)).await;
-    let ok = app
-        .post("/api/v1/auth/login", json!({"email": "t@example.com", "password": "correct horse battery"}), None)
-        .await;
-    assert_eq!(ok.status, StatusCode::OK, "the account is usable again after the delay");
+}
+
+/// Two replicas on one Redis: failures made through one slow down attempts through the other,
+/// so a limit of N is N across replicas, not N each.
+#[tokio::test]
+async fn replicas_on_one_redis_share_the_login_throttle() {
+    let Some(backend) = testkit::backends_with_redis().into_iter().find(|b| b.redis_url().is_some()) else { return };
+    let first = TestApp::spawn(&backend).await;
+    let prefix = first.app.config.redis.prefix.clone();
+    let second = TestApp::spawn_with(&backend, |c| c.redis.prefix = prefix).await;
+    let bad = json!({"email": "shared@example.com", "password": "guess guess guess"});
+    for _ in 0..5 {
+        assert_eq!(first.post("/api/v1/auth/login", bad.clone(), None).await.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = second.post("/api/v1/auth/login", bad, None).await;
+    assert_eq!((r.status, r.code()), (StatusCode::TOO_MANY_REQUESTS, "rate_limited".into()), "{}", r.text);
 }
 
 /// Ten registrations of one address at once: one account, the others told it exists, never a 500.

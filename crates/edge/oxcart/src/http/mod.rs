@@ -51,7 +51,12 @@ pub fn router(app: &App) -> Router {
         .route("/docs", get(docs::reference_page))
         .route("/health/live", get(ops::live))
         .route("/health/ready", get(ops::ready))
-        .with_state(ops::OpsState { db: app.db.clone(), openapi, errors: Arc::new(app.error_codes()) });
+        .with_state(ops::OpsState {
+            db: app.db.clone(),
+            redis: app.redis.clone(),
+            openapi,
+            errors: Arc::new(app.error_codes()),
+        });
     // Installed before the first request is counted, whichever listener serves `/metrics`.
     ops::recorder();
     let media = Router::new().route("/media/{*key}", get(catalog::media_get)).with_state(app.catalog.clone());

@@ -14,6 +14,7 @@ use store::Db;
 #[derive(Clone)]
 pub struct OpsState {
     pub db: Db,
+    pub redis: Option<cache::redis::Redis>,
     pub openapi: Arc<utoipa::openapi::OpenApi>,
     /// Every error code, for the reference page.
     pub errors: Arc<Vec<kernel::error::ErrorCode>>,
@@ -39,20 +40,34 @@ pub async fn live() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// The process can serve: its database answers.
-pub async fn ready(State(s): State<OpsState>) -> Result<Json<serde_json::Value>, Error> {
-    match tokio::time::timeout(Duration::from_secs(2), s.db.ping()).await {
-        Ok(Ok(())) => Ok(Json(json!({ "status": "ok", "checks": { "database": "ok" } }))),
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "readiness: database failed");
-            Err(not_ready())
-        }
-        Err(_) => Err(not_ready()),
+/// The process can serve: its database and every configured backend answer. The body names
+/// each check, so an operator sees which one is down.
+pub async fn ready(State(s): State<OpsState>) -> Response {
+    let limit = Duration::from_secs(2);
+    let database = tokio::time::timeout(limit, s.db.ping())
+        .await
+        .map_err(|_| "timed out".to_owned())
+        .and_then(|r| r.map_err(|e| e.to_string()));
+    let mut checks = vec![("database", database)];
+    if let Some(redis) = &s.redis {
+        let answer = tokio::time::timeout(limit, redis.ping()).await;
+        checks.push(("redis", answer.map_err(|_| "timed out".to_owned()).and_then(|r| r.map_err(|e| e.to_string()))));
     }
-}
-
-fn not_ready() -> Error {
-    Error::new(ErrorKind::Unavailable, "not_ready", "The database does not answer.")
+    let down: Vec<&str> = checks.iter().filter(|(_, r)| r.is_err()).map(|(name, _)| *name).collect();
+    let report: serde_json::Map<String, serde_json::Value> =
+        checks.iter().map(|(name, r)| (name.to_string(), json!(if r.is_ok() { "ok" } else { "down" }))).collect();
+    if down.is_empty() {
+        return Json(json!({ "status": "ok", "checks": report })).into_response();
+    }
+    for (name, r) in &checks {
+        if let Err(e) = r {
+            tracing::warn!(backend = name, error = %e, "readiness check failed");
+        }
+    }
+    let mut e = Error::new(ErrorKind::Unavailable, "not_ready", format!("Not answering: {}.", down.join(", ")));
+    e.retry_after_secs = Some(2);
+    e.extensions = Some(Box::new([("checks".to_owned(), serde_json::Value::Object(report))].into_iter().collect()));
+    e.into_response()
 }
 
 pub async fn metrics(State(metrics): State<PrometheusHandle>) -> Response {

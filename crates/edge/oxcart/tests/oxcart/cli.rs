@@ -42,6 +42,26 @@ fn invalid_configuration_is_one_line_naming_the_key() {
     assert!(String::from_utf8_lossy(&typo.stderr).contains("bnid"));
 }
 
+/// A backend that is misnamed or does not answer stops the start with one line naming its key.
+#[test]
+fn an_unreachable_or_misnamed_backend_is_one_line_naming_the_key() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (url, says) in
+        [("http://127.0.0.1:6379", "must start with redis://"), ("redis://127.0.0.1:1", "cannot connect")]
+    {
+        let out = oxcart()
+            .current_dir(dir.path())
+            .env("OXCART_REDIS__URL", url)
+            .args(["migrate", "--data-dir", "d"])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{url}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains("redis.url") && err.contains(says), "{err}");
+    }
+}
+
 /// A context's own section is checked by the context, and a section no context claims is
 /// refused, both as one line naming the key.
 #[test]

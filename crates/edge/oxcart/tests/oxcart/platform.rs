@@ -7,12 +7,14 @@ use testkit::{TestApp, TestBackend};
 
 #[tokio::test]
 async fn health_metrics_and_request_ids() {
-    for backend in testkit::backends() {
+    for backend in testkit::backends_with_redis() {
         let app = TestApp::spawn(&backend).await;
         let live = app.get("/health/live", None).await;
         assert_eq!(live.json()["status"], "ok");
         let ready = app.get("/health/ready", None).await;
         assert_eq!((ready.status, ready.json()["checks"]["database"].clone()), (StatusCode::OK, "ok".into()));
+        let redis = if backend.redis_url().is_some() { serde_json::json!("ok") } else { serde_json::Value::Null };
+        assert_eq!(ready.json()["checks"]["redis"], redis, "each configured backend is reported");
         let id = live.header("x-request-id").expect("request id");
         assert!(id.starts_with("req_"), "{id}");
         let given = app

@@ -1,28 +1,10 @@
-//! Where carts live. [`CartStore`] reads and writes whole documents with a version check, so
-//! a key-value store with a TTL (Redis) can fill it as well as the database does here.
+//! Carts in the platform's database (SQLite or PostgreSQL); the sweeper purges idle ones.
 
+use super::CartStore;
 use crate::model::{CartDoc, Owner};
 use kernel::time::Timestamp;
 use kernel::{BoxFuture, Error, Result};
 use store::{Db, args};
-
-pub trait CartStore: Send + Sync + 'static {
-    /// The owner's cart, unless it expired.
-    fn load<'a>(&'a self, owner: &'a Owner, now: Timestamp) -> BoxFuture<'a, Result<Option<CartDoc>>>;
-    /// Writes `doc` if nobody saved it since it was loaded (version 0: a new cart); false when
-    /// someone did, and the caller should load and try again. `expires_at` is the idle deadline.
-    fn save<'a>(&'a self, doc: &'a CartDoc, expires_at: Timestamp) -> BoxFuture<'a, Result<bool>>;
-    /// Saves `doc` and deletes the cart `absorbed` in one step (a guest cart merged into it).
-    fn save_absorbing<'a>(
-        &'a self,
-        doc: &'a CartDoc,
-        expires_at: Timestamp,
-        absorbed: &'a str,
-    ) -> BoxFuture<'a, Result<bool>>;
-    fn delete<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<()>>;
-    /// Removes carts idle past their deadline; returns how many.
-    fn purge_expired(&self, now: Timestamp) -> BoxFuture<'_, Result<u64>>;
-}
 
 /// Carts in the platform's database (SQLite or PostgreSQL).
 pub struct SqlCartStore {
