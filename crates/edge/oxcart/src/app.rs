@@ -4,7 +4,7 @@ use crate::config::Config;
 use anyhow::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use bus::InProcessBus;
+use bus::{AmqpBus, AmqpOptions, InProcessBus};
 use cache::redis::{Redis, RedisCache, RedisCounters};
 use cache::{Cache, Counters, MemoryCache, MemoryCounters};
 use cart::store::{CartStore, RedisCartStore, SqlCartStore};
@@ -34,7 +34,10 @@ pub struct App {
     pub db: Db,
     /// Set by `redis.url`: the cache, carts and counters live there.
     pub redis: Option<Redis>,
+    /// Delivers events to this process's consumers: what `settle` and the default relay use.
     pub bus: Arc<InProcessBus>,
+    /// Set by `bus.url`: the relay publishes there and every consumer reads its own queue.
+    pub broker: Option<Arc<AmqpBus>>,
     /// Every context's registration: routes, consumers, sweepers, error codes, scopes.
     pub modules: Vec<Module>,
     pub users: Arc<UsersService>,
@@ -197,15 +200,28 @@ impl App {
             store::migrate::run(&db, &migrations(&modules)).await.context("migrations failed")?;
         }
         let bus = Arc::new(InProcessBus::new(db.clone()));
-        for handler in modules.iter().flat_map(|m| &m.handlers) {
+        let handlers: Vec<Arc<dyn bus::Handler>> = modules.iter().flat_map(|m| m.handlers.iter().cloned()).collect();
+        for handler in &handlers {
             bus.subscribe(handler.clone());
         }
+        let broker = match &config.bus.url {
+            Some(url) => {
+                let options = AmqpOptions { max_attempts: config.bus.max_attempts, prefix: config.bus.prefix.clone() };
+                Some(
+                    AmqpBus::connect(url, options, &handlers)
+                        .await
+                        .map_err(|e| SettingsError(format!("bus.url: {e}")))?,
+                )
+            }
+            None => None,
+        };
         users.scopes_known(modules.iter().flat_map(|m| m.scopes).copied().collect());
         Ok(Self {
             config,
             db,
             redis,
             bus,
+            broker,
             modules,
             users,
             catalog,

@@ -16,6 +16,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseConfig,
     pub redis: RedisConfig,
+    pub bus: BusConfig,
     pub log: LogConfig,
     /// Every other section belongs to a context (`[catalog]`, `[cart]`…), which reads and
     /// checks it when the application is built; a section no context claims is an error then.
@@ -71,6 +72,25 @@ impl Default for RedisConfig {
     }
 }
 
+/// Where events go between contexts: straight to this process's consumers by default, or
+/// through RabbitMQ, which every replica's consumers share.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BusConfig {
+    /// `amqp://user:password@host:5672/%2f`; empty keeps events in this process.
+    pub url: Option<String>,
+    /// Starts every exchange and queue name, so that several shops can share one broker.
+    pub prefix: String,
+    /// Deliveries of one event to a consumer before it goes to the dead-letter queue.
+    pub max_attempts: u32,
+}
+
+impl Default for BusConfig {
+    fn default() -> Self {
+        Self { url: None, prefix: "oxcart".into(), max_attempts: 10 }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LogConfig {
@@ -87,6 +107,7 @@ impl Default for Config {
             server: ServerConfig::default(),
             database: DatabaseConfig::default(),
             redis: RedisConfig::default(),
+            bus: BusConfig::default(),
             log: LogConfig::default(),
             sections: BTreeMap::new(),
         }
@@ -212,6 +233,20 @@ impl Config {
             || self.redis.prefix.contains(char::is_whitespace)
         {
             return bad("redis.prefix", "must be 1 to 64 characters without spaces");
+        }
+        if let Some(url) = &self.bus.url
+            && !url.starts_with("amqp://")
+        {
+            return bad("bus.url", "must start with amqp://");
+        }
+        if self.bus.prefix.is_empty()
+            || self.bus.prefix.len() > 64
+            || !self.bus.prefix.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        {
+            return bad("bus.prefix", "must be 1 to 64 of A-Z, a-z, 0-9, '.', '-' and '_'");
+        }
+        if !(1..=100).contains(&self.bus.max_attempts) {
+            return bad("bus.max_attempts", "must be between 1 and 100");
         }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return bad("log.format", "must be `text` or `json`");

@@ -91,10 +91,20 @@ pub async fn worker(config: Config, migrate: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The outbox relay (which runs every consumer) and each module's timed jobs.
-fn background(app: &App, stop: &watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
-    let relay = Relay::new(app.db.clone(), app.bus.clone(), RelayOptions::default());
-    let mut tasks = vec![tokio::spawn(relay.run(stop.clone()))];
+/// The outbox relay, the consumers (run by the relay itself on the in-process bus, each on its
+/// broker queue otherwise) and each module's timed jobs.
+pub fn background(app: &App, stop: &watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = Vec::new();
+    let bus: std::sync::Arc<dyn bus::Bus> = match &app.broker {
+        Some(broker) => {
+            for handler in app.modules.iter().flat_map(|m| &m.handlers) {
+                tasks.push(broker.consume(app.db.clone(), handler.clone(), stop.clone()));
+            }
+            broker.clone()
+        }
+        None => app.bus.clone(),
+    };
+    tasks.push(tokio::spawn(Relay::new(app.db.clone(), bus, RelayOptions::default()).run(stop.clone())));
     tasks.extend(
         app.modules
             .iter()

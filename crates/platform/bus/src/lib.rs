@@ -5,10 +5,12 @@
 //! event, and a consumer's inbox row is written in the same transaction as its effect, so a
 //! re-delivered event changes nothing. At-least-once delivery thus gives exactly-once effects.
 
+pub mod amqp;
 pub mod inbox;
 mod memory;
 pub mod relay;
 
+pub use amqp::{AmqpBus, AmqpOptions};
 pub use inbox::Handler;
 pub use memory::InProcessBus;
 pub use relay::{Relay, RelayOptions};
@@ -33,4 +35,16 @@ pub struct PublishError(pub String);
 /// broker (RabbitMQ), or by every in-process consumer having processed it.
 pub trait Bus: Send + Sync {
     fn publish<'a>(&'a self, envelope: &'a Envelope) -> BoxFuture<'a, Result<(), PublishError>>;
+
+    /// Publishes a batch, one result per event in order; a broker overrides it to wait for all
+    /// its confirms at once.
+    fn publish_all<'a>(&'a self, envelopes: &'a [&'a Envelope]) -> BoxFuture<'a, Vec<Result<(), PublishError>>> {
+        Box::pin(async move {
+            let mut results = Vec::with_capacity(envelopes.len());
+            for envelope in envelopes {
+                results.push(self.publish(envelope).await);
+            }
+            results
+        })
+    }
 }

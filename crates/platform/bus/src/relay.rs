@@ -16,11 +16,19 @@ pub struct RelayOptions {
     pub idle_poll: Duration,
     /// After this many failed attempts an event is parked as dead for an operator.
     pub max_attempts: i64,
+    /// The wait between attempts doubles from a second up to this.
+    pub max_backoff: Duration,
 }
 
 impl Default for RelayOptions {
     fn default() -> Self {
-        Self { batch: 100, lease: Duration::from_secs(30), idle_poll: Duration::from_secs(1), max_attempts: 10 }
+        Self {
+            batch: 100,
+            lease: Duration::from_secs(30),
+            idle_poll: Duration::from_secs(1),
+            max_attempts: 10,
+            max_backoff: Duration::from_secs(256),
+        }
     }
 }
 
@@ -47,17 +55,20 @@ impl Relay {
         let pending = outbox::claim(&self.db, self.options.batch, self.options.lease).await?;
         let mut pass = Pass::default();
         let mut published = Vec::with_capacity(pending.len());
-        for p in pending {
-            match self.bus.publish(&p.envelope).await {
+        let envelopes: Vec<&kernel::event::Envelope> = pending.iter().map(|p| &p.envelope).collect();
+        let results = self.bus.publish_all(&envelopes).await;
+        for (p, result) in pending.iter().zip(results) {
+            match result {
                 Ok(()) => {
                     metrics::counter!("oxcart_events_published_total", "type" => p.envelope.event_type.clone())
                         .increment(1);
-                    published.push(p.envelope.id);
+                    published.push(p.envelope.id.clone());
                 }
                 Err(e) => {
                     let attempts = p.attempts + 1;
                     let dead = attempts >= self.options.max_attempts;
-                    let backoff = Duration::from_secs(1u64 << attempts.clamp(0, 8) as u32);
+                    let backoff =
+                        Duration::from_secs(1u64 << attempts.clamp(0, 8) as u32).min(self.options.max_backoff);
                     outbox::mark_failed(&self.db, &p.envelope.id, Timestamp::now().plus(backoff), dead, &e.0).await?;
                     metrics::counter!("oxcart_events_failed_total", "type" => p.envelope.event_type.clone())
                         .increment(1);

@@ -54,6 +54,7 @@ pub fn router(app: &App) -> Router {
         .with_state(ops::OpsState {
             db: app.db.clone(),
             redis: app.redis.clone(),
+            broker: app.broker.clone(),
             openapi,
             errors: Arc::new(app.error_codes()),
         });

@@ -15,6 +15,7 @@ use store::Db;
 pub struct OpsState {
     pub db: Db,
     pub redis: Option<cache::redis::Redis>,
+    pub broker: Option<Arc<bus::AmqpBus>>,
     pub openapi: Arc<utoipa::openapi::OpenApi>,
     /// Every error code, for the reference page.
     pub errors: Arc<Vec<kernel::error::ErrorCode>>,
@@ -52,6 +53,10 @@ pub async fn ready(State(s): State<OpsState>) -> Response {
     if let Some(redis) = &s.redis {
         let answer = tokio::time::timeout(limit, redis.ping()).await;
         checks.push(("redis", answer.map_err(|_| "timed out".to_owned()).and_then(|r| r.map_err(|e| e.to_string()))));
+    }
+    if let Some(broker) = &s.broker {
+        let up = tokio::time::timeout(limit * 6, broker.ping()).await.unwrap_or(false);
+        checks.push(("broker", if up { Ok(()) } else { Err("no connection".to_owned()) }));
     }
     let down: Vec<&str> = checks.iter().filter(|(_, r)| r.is_err()).map(|(name, _)| *name).collect();
     let report: serde_json::Map<String, serde_json::Value> =

@@ -77,3 +77,58 @@ async fn redis_lost_while_serving_is_503_then_recovers_by_itself() {
     }
     assert_eq!(app.get("/health/ready", None).await.status, StatusCode::OK);
 }
+
+/// With `bus.url` set, events leave the outbox through RabbitMQ and each consumer reads its
+/// own queue there: a new product reaches the search index with nothing delivered in process.
+#[tokio::test]
+async fn with_a_broker_events_reach_their_consumers_through_it() {
+    let Ok(url) = std::env::var("OXCART_TEST_AMQP_URL") else {
+        eprintln!("note: OXCART_TEST_AMQP_URL is not set; the broker run is skipped");
+        return;
+    };
+    let prefix = format!("oxtest.{}", kernel::id::new_id("app"));
+    let app = TestApp::spawn_with(&TestBackend::Sqlite, |c| {
+        c.bus.url = Some(url);
+        c.bus.prefix = prefix.clone();
+    })
+    .await;
+    let ready = app.get("/health/ready", None).await;
+    assert_eq!(
+        (ready.status, ready.json()["checks"]["broker"].clone()),
+        (StatusCode::OK, "ok".into()),
+        "{}",
+        ready.text
+    );
+    // The seller is made and settled in process first: one delivery path at a time.
+    let (seller, _) = app.seller("seller@example.com").await;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let background = oxcart::serve::background(&app.app, &stopped);
+
+    let body = serde_json::json!({"title": "Brokered Lantern", "status": "active", "variants": [{"sku": "LANTERN", "price": 3100}]});
+    let created = app.post("/api/v1/products", body, Some(&seller)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        // The indexer applies what the search consumer queued from its broker queue.
+        app.app.search.drain().await.expect("indexer");
+        let hits = app.get("/api/v1/products?q=lantern", None).await.json();
+        if hits["total"] == 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the product never reached the index: {hits}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (unsent,): (i64,) = app
+        .app
+        .db
+        .fetch_one("SELECT COUNT(*) FROM store_outbox WHERE published_at IS NULL", vec![])
+        .await
+        .expect("count");
+    assert_eq!(unsent, 0, "the relay published through the broker");
+    stop.send(true).expect("stop");
+    for task in background {
+        task.await.expect("stops");
+    }
+    let groups: Vec<_> = app.app.modules.iter().flat_map(|m| m.handlers.iter().cloned()).collect();
+    app.app.broker.as_ref().expect("broker").delete_everything(&groups).await.expect("the test's queues go");
+}

@@ -46,19 +46,23 @@ fn invalid_configuration_is_one_line_naming_the_key() {
 #[test]
 fn an_unreachable_or_misnamed_backend_is_one_line_naming_the_key() {
     let dir = tempfile::tempdir().expect("dir");
-    for (url, says) in
-        [("http://127.0.0.1:6379", "must start with redis://"), ("redis://127.0.0.1:1", "cannot connect")]
-    {
+    for (key, url, says) in [
+        ("redis.url", "http://127.0.0.1:6379", "must start with redis://"),
+        ("redis.url", "redis://127.0.0.1:1", "cannot connect"),
+        ("bus.url", "nats://127.0.0.1:4222", "must start with amqp://"),
+        ("bus.url", "amqp://guest:guest@127.0.0.1:1/%2f", "cannot connect"),
+    ] {
+        let variable = format!("OXCART_{}", key.to_uppercase().replace('.', "__"));
         let out = oxcart()
             .current_dir(dir.path())
-            .env("OXCART_REDIS__URL", url)
+            .env(variable, url)
             .args(["migrate", "--data-dir", "d"])
             .output()
             .expect("runs");
         assert_eq!(out.status.code(), Some(2), "{url}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(err.trim().lines().count(), 1, "{err}");
-        assert!(err.contains("redis.url") && err.contains(says), "{err}");
+        assert!(err.contains(key) && err.contains(says), "{err}");
     }
 }
 

@@ -2,80 +2,17 @@
 //! reaches each consumer exactly once; a rolled-back one never does; one left in the outbox by a
 //! stopped process is delivered after restart; a failing consumer is retried, then parked.
 
-use bus::{Bus, Handler, InProcessBus, Relay, RelayOptions};
-use kernel::BoxFuture;
-use kernel::event::{Envelope, Event};
+use crate::common::{Counter, effects, make_thing, setup};
+use bus::{Bus, InProcessBus, Relay, RelayOptions};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use store::{Db, Tx, args, outbox};
-use testdb::{TestBackend, TestDb};
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct ThingMade {
-    id: String,
-}
-
-impl Event for ThingMade {
-    const TYPE: &'static str = "thing.made";
-    fn aggregate_id(&self) -> &str {
-        &self.id
-    }
-}
-
-/// Counts its effects in a table of its own, written in the inbox transaction.
-struct Counter {
-    fail_first: AtomicUsize,
-}
-
-impl Handler for Counter {
-    fn group(&self) -> &'static str {
-        "test-counter"
-    }
-    fn topics(&self) -> &'static [&'static str] {
-        &["thing.*"]
-    }
-    fn handle<'a>(&'a self, tx: &'a mut Tx, event: &'a Envelope) -> BoxFuture<'a, kernel::Result<()>> {
-        Box::pin(async move {
-            if self.fail_first.load(Ordering::SeqCst) > 0 {
-                self.fail_first.fetch_sub(1, Ordering::SeqCst);
-                return Err(kernel::Error::internal("consumer is down"));
-            }
-            tx.execute("INSERT INTO test_effects (thing_id) VALUES ($1)", args![event.aggregate_id.as_str()]).await?;
-            Ok(())
-        })
-    }
-}
-
-async fn setup(backend: &TestBackend) -> TestDb {
-    let mut migrations = store::outbox::MIGRATIONS.to_vec();
-    migrations.extend_from_slice(bus::MIGRATIONS);
-    let t = backend.fresh(&migrations).await;
-    t.db.execute_script(
-        "CREATE TABLE test_things (id TEXT PRIMARY KEY); CREATE TABLE test_effects (thing_id TEXT NOT NULL)",
-    )
-    .await
-    .expect("test tables");
-    t
-}
+use std::sync::atomic::AtomicUsize;
+use store::Db;
 
 fn relay(db: &Db, fail_first: usize) -> Relay {
     let bus = InProcessBus::new(db.clone());
     bus.subscribe(Arc::new(Counter { fail_first: AtomicUsize::new(fail_first) }));
     let bus: Arc<dyn Bus> = Arc::new(bus);
     Relay::new(db.clone(), bus, RelayOptions { max_attempts: 3, ..RelayOptions::default() })
-}
-
-async fn make_thing(db: &Db, id: &str, commit: bool) {
-    let mut tx = db.begin().await.expect("begin");
-    tx.execute("INSERT INTO test_things (id) VALUES ($1)", args![id]).await.expect("insert");
-    outbox::emit(&mut tx, &ThingMade { id: id.into() }).await.expect("emit");
-    if commit { tx.commit().await.expect("commit") } else { tx.rollback().await.expect("rollback") }
-}
-
-async fn effects(db: &Db, id: &str) -> i64 {
-    let (n,): (i64,) =
-        db.fetch_one("SELECT COUNT(*) FROM test_effects WHERE thing_id = $1", args![id]).await.expect("count");
-    n
 }
 
 #[tokio::test]
