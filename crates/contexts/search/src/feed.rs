@@ -18,6 +18,11 @@ use tokio::sync::watch;
 
 /// Products applied per index commit.
 const BATCH: i64 = 1000;
+/// How often an indexer looks for what other replicas queued for it.
+const POLL: Duration = Duration::from_millis(250);
+const HEARTBEAT: Duration = Duration::from_secs(30);
+/// A replica unseen this long is forgotten; it rebuilds its index when it comes back.
+const REPLICA_TTL: Duration = Duration::from_secs(3600);
 
 pub(crate) fn to_doc(e: IndexEntry, in_stock: bool) -> crate::ProductDoc {
     crate::ProductDoc {
@@ -102,8 +107,9 @@ impl Handler for SearchFeed {
 impl SearchService {
     /// Applies up to one batch of the queue; returns how many products it handled.
     pub async fn apply_pending(&self) -> kernel::Result<usize> {
+        let Some(replica) = self.replica() else { return Ok(0) };
         let _writer = self.writing.lock().await;
-        let rows = sql::pending_batch(self.db(), BATCH).await?;
+        let rows = sql::pending_batch(self.db(), replica, BATCH).await?;
         if rows.is_empty() {
             return Ok(0);
         }
@@ -125,7 +131,7 @@ impl SearchService {
         // Only rows not queued again meanwhile are done.
         let mut tx = self.db().begin().await?;
         for r in &rows {
-            sql::pending_done(&mut tx, r).await?;
+            sql::pending_done(&mut tx, replica, r).await?;
         }
         tx.commit().await?;
         Ok(rows.len())
@@ -142,6 +148,18 @@ impl SearchService {
                 to_doc(e, in_stock)
             })
             .collect())
+    }
+
+    async fn heartbeat(&self) -> kernel::Result<()> {
+        let Some(replica) = self.replica() else { return Ok(()) };
+        let now = Timestamp::now();
+        sql::replica_seen(self.db(), replica, now).await?;
+        let forgotten = sql::replicas_prune(self.db(), now.minus(REPLICA_TTL)).await?;
+        if forgotten > 0 {
+            tracing::info!(forgotten, "search replicas unseen for an hour forgotten with their queues");
+        }
+        metrics::gauge!("oxcart_search_queue").set(sql::pending_count(self.db(), replica).await? as f64);
+        Ok(())
     }
 
     /// Applies the whole queue.
@@ -186,20 +204,31 @@ impl SearchService {
         self.committed();
         // Products changed while the rebuild ran are queued by their events; what was queued
         // before it is now in the index, so the older queue can go.
-        sql::pending_clear_before(self.db(), snapshot).await?;
+        if let Some(replica) = self.replica() {
+            sql::pending_clear_before(self.db(), replica, snapshot).await?;
+        }
         Ok(done)
     }
 
-    /// Runs the indexer until `shutdown`: woken by the consumer, and every second regardless.
+    /// Runs the indexer until `shutdown`: woken by this replica's consumer, and every quarter
+    /// of a second for what other replicas' consumers queued. Marks the replica seen every
+    /// half minute and forgets replicas unseen for an hour.
     pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        let mut seen = Instant::now();
         loop {
             match self.drain().await {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "search indexer failed; retrying"),
             }
+            if seen.elapsed() >= HEARTBEAT {
+                seen = Instant::now();
+                if let Err(e) = self.heartbeat().await {
+                    tracing::warn!(error = %e, "search replica heartbeat failed");
+                }
+            }
             tokio::select! {
                 _ = self.woken() => {}
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = tokio::time::sleep(POLL) => {}
                 _ = shutdown.changed() => {
                     let _ = self.drain().await;
                     return;

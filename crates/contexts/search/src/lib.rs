@@ -22,13 +22,22 @@ pub use feed::SearchFeed;
 pub use http::router;
 pub use service::SearchService;
 
-pub const MIGRATIONS: &[::store::Migration] = &[::store::Migration {
-    context: "search",
-    version: 1,
-    name: "search",
-    sql: include_str!("../migrations/0001_search.sql"),
-    postgres: None,
-}];
+pub const MIGRATIONS: &[::store::Migration] = &[
+    ::store::Migration {
+        context: "search",
+        version: 1,
+        name: "search",
+        sql: include_str!("../migrations/0001_search.sql"),
+        postgres: None,
+    },
+    ::store::Migration {
+        context: "search",
+        version: 2,
+        name: "replicas",
+        sql: include_str!("../migrations/0002_replicas.sql"),
+        postgres: None,
+    },
+];
 
 /// The search context for the application: the routes and the consumer that queues changed
 /// products, around a service the application opened on its index directory.

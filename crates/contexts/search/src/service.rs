@@ -30,6 +30,9 @@ pub struct SearchService {
     generation: AtomicU64,
     /// One writer at a time: a rebuild and the indexer must not interleave their commits.
     pub(crate) writing: tokio::sync::Mutex<()>,
+    /// This replica's name in `search_replicas`, once it joined; a process that never searches
+    /// (the worker) does not join, and its indexer has nothing to do.
+    replica: std::sync::OnceLock<String>,
 }
 
 impl SearchService {
@@ -49,7 +52,21 @@ impl SearchService {
             wake: Notify::new(),
             generation: AtomicU64::new(kernel::time::Timestamp::now().as_micros() as u64),
             writing: tokio::sync::Mutex::new(()),
+            replica: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Joins the replicas that keep an index, as `id` (kept with the index, so a restart is the
+    /// same replica). False when the index must be rebuilt: the replica is new, or was away so
+    /// long that it was forgotten with its queue.
+    pub async fn replica_join(&self, id: &str) -> kernel::Result<bool> {
+        let known = crate::store::replica_seen(&self.db, id, kernel::time::Timestamp::now()).await?;
+        let _ = self.replica.set(id.to_owned());
+        Ok(known)
+    }
+
+    pub(crate) fn replica(&self) -> Option<&str> {
+        self.replica.get().map(String::as_str)
     }
 
     pub fn index(&self) -> &Arc<SearchIndex> {

@@ -63,34 +63,43 @@ impl App {
     /// Connects to the database and builds every context. `migrate` applies pending migrations.
     pub async fn build(config: Config, migrate: bool) -> anyhow::Result<Self> {
         let index_dir = config.data_dir.join("search");
-        Self::build_with_index(config, migrate, &index_dir).await
+        Self::build_with_index(config, migrate, &index_dir, true).await
     }
 
     /// As [`App::build`] for `oxcart worker`: it never searches, so its index is a scratch one
     /// of its own beside the server's, whose lock it must not take.
     pub async fn build_worker(config: Config, migrate: bool) -> anyhow::Result<Self> {
         let index_dir = config.data_dir.join("worker").join("search");
-        Self::build_with_index(config, migrate, &index_dir).await
+        Self::build_with_index(config, migrate, &index_dir, false).await
     }
 
-    async fn build_with_index(config: Config, migrate: bool, index_dir: &Path) -> anyhow::Result<Self> {
+    async fn build_with_index(config: Config, migrate: bool, index_dir: &Path, searches: bool) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
         let mut options = DbOptions::new(config.database_url());
         if let Some(n) = config.database.max_connections {
             options.max_connections = n;
         }
+        options.read_url = config.database.read_url.clone();
         let db = Db::connect(&options).await.context("cannot open the database")?;
-        Self::with_db_and_index(config, db, migrate, index_dir).await
+        Self::with_db_and_index(config, db, migrate, index_dir, searches).await
     }
 
     /// Builds every context on `db`. A bad context section fails with a [`SettingsError`].
     pub async fn with_db(config: Config, db: Db, migrate: bool) -> anyhow::Result<Self> {
         let index_dir = config.data_dir.join("search");
-        Self::with_db_and_index(config, db, migrate, &index_dir).await
+        Self::with_db_and_index(config, db, migrate, &index_dir, true).await
     }
 
-    async fn with_db_and_index(config: Config, db: Db, migrate: bool, index_dir: &Path) -> anyhow::Result<Self> {
+    /// `searches`: this process answers searches, so it joins the replicas that keep an index
+    /// of their own (the worker does not).
+    async fn with_db_and_index(
+        config: Config,
+        db: Db,
+        migrate: bool,
+        index_dir: &Path,
+        searches: bool,
+    ) -> anyhow::Result<Self> {
         let data_dir = config.data_dir.clone();
         let redis = match &config.redis.url {
             Some(url) => Some(
@@ -198,6 +207,13 @@ impl App {
         }
         if migrate {
             store::migrate::run(&db, &migrations(&modules)).await.context("migrations failed")?;
+        }
+        let mut search_fresh = search_fresh;
+        if searches {
+            let replica =
+                key_file(index_dir, "replica-id", || Ok(kernel::id::new_id("replica"))).map_err(anyhow::Error::msg)?;
+            // A replica the others forgot missed changes: its index is rebuilt.
+            search_fresh |= !search.replica_join(&replica).await.context("cannot join the search replicas")?;
         }
         let bus = Arc::new(InProcessBus::new(db.clone()));
         let handlers: Vec<Arc<dyn bus::Handler>> = modules.iter().flat_map(|m| m.handlers.iter().cloned()).collect();

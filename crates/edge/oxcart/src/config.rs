@@ -52,6 +52,8 @@ pub struct DatabaseConfig {
     /// `sqlite://PATH` or `postgres://…`; empty means `<data_dir>/oxcart.db`.
     pub url: Option<String>,
     pub max_connections: Option<u32>,
+    /// A PostgreSQL read replica for public product pages, which may lag it a little.
+    pub read_url: Option<String>,
 }
 
 /// Redis, when set, holds what every replica must share: the product and search cache, carts
@@ -222,6 +224,14 @@ impl Config {
             && !(url.starts_with("sqlite:") || url.starts_with("postgres:") || url.starts_with("postgresql:"))
         {
             return bad("database.url", "must start with sqlite:// or postgres://");
+        }
+        if let Some(url) = &self.database.read_url
+            && !(url.starts_with("postgres:") || url.starts_with("postgresql:"))
+        {
+            return bad("database.read_url", "must start with postgres:// (a read replica of PostgreSQL)");
+        }
+        if self.database.read_url.is_some() && !self.database_url().starts_with("postgres") {
+            return bad("database.read_url", "needs database.url on PostgreSQL");
         }
         if let Some(url) = &self.redis.url
             && !url.starts_with("redis://")

@@ -87,11 +87,15 @@ pub struct DbOptions {
     pub max_connections: u32,
     /// PostgreSQL only: the schema to work in (tests use one schema each).
     pub pg_schema: Option<String>,
+    /// PostgreSQL only: a read replica for the reads that may lag a little ([`Db::reads`]).
+    pub read_url: Option<String>,
+    /// The replica's schema when it is not `pg_schema` (tests).
+    pub read_pg_schema: Option<String>,
 }
 
 impl DbOptions {
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into(), max_connections: 8, pg_schema: None }
+        Self { url: url.into(), max_connections: 8, pg_schema: None, read_url: None, read_pg_schema: None }
     }
 }
 
@@ -108,6 +112,8 @@ enum Pools {
 struct Inner {
     pools: Pools,
     outbox_signal: Notify,
+    /// The read replica's handle, when there is one.
+    reads: Option<Db>,
 }
 
 /// A handle to the database; cheap to clone.
@@ -116,7 +122,26 @@ pub struct Db(Arc<Inner>);
 
 impl Db {
     pub async fn connect(options: &DbOptions) -> Result<Self> {
-        let url = options.url.as_str();
+        let pools = Self::pools(&options.url, options.max_connections, options.pg_schema.as_ref()).await?;
+        let reads = match &options.read_url {
+            Some(url) if url.starts_with("postgres:") || url.starts_with("postgresql:") => {
+                let schema = options.read_pg_schema.as_ref().or(options.pg_schema.as_ref());
+                let pools = Self::pools(url, options.max_connections, schema).await?;
+                Some(Self(Arc::new(Inner { pools, outbox_signal: Notify::new(), reads: None })))
+            }
+            Some(url) => return Err(Error::UnsupportedUrl(redact(url))),
+            None => None,
+        };
+        Ok(Self(Arc::new(Inner { pools, outbox_signal: Notify::new(), reads })))
+    }
+
+    /// Where reads that may lag the primary a little go: the read replica when one is
+    /// configured, this database otherwise. Writes and reads that must see them stay here.
+    pub fn reads(&self) -> Db {
+        self.0.reads.clone().unwrap_or_else(|| self.clone())
+    }
+
+    async fn pools(url: &str, max_connections: u32, pg_schema: Option<&String>) -> Result<Pools> {
         let pools = if url.starts_with("sqlite:") {
             let base = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -135,7 +160,7 @@ impl Db {
                 .connect_with(base.clone())
                 .await?;
             let read = SqlitePoolOptions::new()
-                .max_connections(options.max_connections.max(1))
+                .max_connections(max_connections.max(1))
                 .acquire_timeout(Duration::from_secs(3))
                 .test_before_acquire(false)
                 .connect_with(base.read_only(true))
@@ -143,12 +168,12 @@ impl Db {
             Pools::Sqlite { write, read }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut settings = vec![("statement_timeout", "5s".to_owned()), ("lock_timeout", "2s".to_owned())];
-            if let Some(schema) = &options.pg_schema {
+            if let Some(schema) = pg_schema {
                 settings.push(("search_path", schema.clone()));
             }
             let connect = PgConnectOptions::from_str(url)?.options(settings).disable_statement_logging();
             let pool = PgPoolOptions::new()
-                .max_connections(options.max_connections.max(2))
+                .max_connections(max_connections.max(2))
                 .acquire_timeout(Duration::from_secs(3))
                 .connect_with(connect)
                 .await?;
@@ -156,7 +181,7 @@ impl Db {
         } else {
             return Err(Error::UnsupportedUrl(redact(url)));
         };
-        Ok(Self(Arc::new(Inner { pools, outbox_signal: Notify::new() })))
+        Ok(pools)
     }
 
     pub fn backend(&self) -> Backend {
@@ -227,6 +252,9 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        if let Some(reads) = &self.0.reads {
+            Box::pin(reads.close()).await;
+        }
         match &self.0.pools {
             Pools::Sqlite { write, read } => {
                 read.close().await;

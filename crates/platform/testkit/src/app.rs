@@ -6,6 +6,7 @@ use http_body_util::BodyExt;
 use oxcart::{App, Config};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
+use store::Db;
 use testdb::{TestBackend, TestDb};
 use tower::ServiceExt;
 
@@ -17,7 +18,8 @@ pub struct TestApp {
     pub app: App,
     pub backend: TestBackend,
     router: Router,
-    _db: TestDb,
+    /// The database this test made; a replica only borrows its first app's.
+    _db: Option<TestDb>,
     _dir: tempfile::TempDir,
     _keys: Option<RedisKeys>,
 }
@@ -88,7 +90,39 @@ impl TestApp {
         let app = App::with_db(config, db.db.clone(), true).await.expect("app builds");
         let router = oxcart::http::router(&app);
         let keys = app.redis.clone().map(RedisKeys);
-        Self { app, backend: backend.clone(), router, _db: db, _dir: dir, _keys: keys }
+        Self { app, backend: backend.clone(), router, _db: Some(db), _dir: dir, _keys: keys }
+    }
+
+    /// PostgreSQL only: an app whose read replica (`database.read_url`) is a second, empty
+    /// database, so that a test can tell which reads go where. `None` on other backends.
+    pub async fn spawn_with_read_replica(backend: &TestBackend) -> Option<(Self, TestDb)> {
+        let TestBackend::Postgres(url) = backend else { return None };
+        let primary = backend.fresh(&[]).await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
+        config.set("auth.jwt_secret", JWT_SECRET);
+        // Migrated through a first build, so that the replica gets the same tables.
+        let migrations = App::with_db(config.clone(), primary.db.clone(), true).await.expect("app builds").migrations();
+        let replica = backend.fresh(&migrations).await;
+        let mut options = primary.options.clone();
+        options.read_url = Some(url.clone());
+        options.read_pg_schema = replica.options.pg_schema.clone();
+        let db = Db::connect(&options).await.expect("connects with a read replica");
+        let app = App::with_db(config, db, false).await.expect("app builds");
+        let router = oxcart::http::router(&app);
+        Some((Self { app, backend: backend.clone(), router, _db: Some(primary), _dir: dir, _keys: None }, replica))
+    }
+
+    /// Another replica of this application, as a second server behind a load balancer: the
+    /// same database (and Redis), a data dir and search index of its own. It must be dropped
+    /// before the first app, which owns the database.
+    pub async fn replica(&self) -> Self {
+        let db = self._db.as_ref().expect("a replica of the first app").reopen().await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = Config { data_dir: dir.path().to_path_buf(), ..self.app.config.clone() };
+        let app = App::with_db(config, db, false).await.expect("replica builds");
+        let router = oxcart::http::router(&app);
+        Self { app, backend: self.backend.clone(), router, _db: None, _dir: dir, _keys: None }
     }
 
     /// Sends a request as a client on 127.0.0.1 would.

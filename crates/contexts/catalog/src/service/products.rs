@@ -302,7 +302,9 @@ impl CatalogService {
 
     /// Builds the full product answer; `any_status` includes drafts and unapproved sellers.
     pub(crate) async fn product_detail(&self, key: &str, any_status: bool) -> Result<ProductDto> {
-        let mut db = self.db.clone();
+        // The public page may lag a read replica's delay (it is cached as long anyway); what an
+        // owner or admin sees right after a change comes from the primary.
+        let mut db = if any_status { self.db.clone() } else { self.db.reads() };
         let row =
             if any_status { sql::product_get(&mut db, key).await? } else { sql::product_visible(&mut db, key).await? };
         let row = row.ok_or_else(product_not_found)?;

@@ -132,3 +132,89 @@ async fn with_a_broker_events_reach_their_consumers_through_it() {
     let groups: Vec<_> = app.app.modules.iter().flat_map(|m| m.handlers.iter().cloned()).collect();
     app.app.broker.as_ref().expect("broker").delete_everything(&groups).await.expect("the test's queues go");
 }
+
+/// Two replicas on one PostgreSQL (SQLite is one process's database: its single writer is
+/// how that process avoids busy errors), each with its own search index: a change made through
+/// either reaches both indexes, since each replica has a queue of its own that any consumer
+/// fills.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_keep_their_own_indexes_in_step() {
+    for backend in testkit::backends().into_iter().filter(|b| matches!(b, TestBackend::Postgres(_))) {
+        let first = TestApp::spawn(&backend).await;
+        let second = first.replica().await;
+        // Made and settled before the replicas run their relays: one delivery path at a time.
+        let (seller, _) = first.seller("seller@example.com").await;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let mut tasks = Vec::new();
+        for app in [&first, &second] {
+            tasks.extend(oxcart::serve::background(&app.app, &stopped));
+            tasks.push(tokio::spawn(app.app.search.clone().run(stopped.clone())));
+        }
+        let started = Instant::now();
+        let product = |title: &str, sku: &str| serde_json::json!({"title": title, "status": "active", "variants": [{"sku": sku, "price": 1500}]});
+        let lamp = first.post("/api/v1/products", product("Copper Lamp", "LAMP"), Some(&seller)).await;
+        assert_eq!(lamp.status, StatusCode::CREATED, "{}", lamp.text);
+        let r = second.post("/api/v1/products", product("Copper Kettle", "KETTLE"), Some(&seller)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let path = format!("/api/v1/products/{}", lamp.json()["id"].as_str().expect("id"));
+        let r = second
+            .call(
+                axum::http::Method::PATCH,
+                &path,
+                Some(serde_json::json!({"title": "Copper Desk Lamp"})),
+                Some(&seller),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+        for (name, app) in [("first", &first), ("second", &second)] {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                let hits = app.get("/api/v1/products?q=copper", None).await.json();
+                let mut titles: Vec<String> = hits["items"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|h| h["title"].as_str().map(String::from))
+                    .collect();
+                titles.sort();
+                if titles == ["Copper Desk Lamp", "Copper Kettle"] {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "{}: the {name} replica's index is behind: {titles:?}",
+                    backend.name()
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+        eprintln!(
+            "{}: both indexes in step {} ms after the first change",
+            backend.name(),
+            started.elapsed().as_millis()
+        );
+        stop.send(true).expect("stop");
+        for task in tasks {
+            task.await.expect("stops");
+        }
+        drop(second);
+    }
+}
+
+/// `database.read_url`: public product pages are read from the replica (here an empty one, so
+/// the product is not there yet), what its owner sees from the primary.
+#[tokio::test]
+async fn public_product_pages_are_read_from_the_read_replica() {
+    let Some(backend) = testkit::backends().into_iter().find(|b| matches!(b, TestBackend::Postgres(_))) else { return };
+    let (app, _replica) = TestApp::spawn_with_read_replica(&backend).await.expect("postgres");
+    let (seller, _) = app.seller("seller@example.com").await;
+    let body =
+        serde_json::json!({"title": "Replica Mug", "status": "active", "variants": [{"sku": "RMUG", "price": 900}]});
+    let created = app.post("/api/v1/products", body, Some(&seller)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let path = format!("/api/v1/products/{}", created.json()["id"].as_str().expect("id"));
+    assert_eq!(app.get(&path, Some(&seller)).await.status, StatusCode::OK, "the owner reads the primary");
+    let public = app.get(&path, None).await;
+    assert_eq!((public.status, public.code()), (StatusCode::NOT_FOUND, "product_not_found".into()), "the replica lags");
+}
