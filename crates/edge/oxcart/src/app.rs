@@ -111,15 +111,13 @@ impl App {
         };
         let shared = Shared::new(&redis, &db);
         let cache = shared.cache;
-        let media_dir = data_dir.join("media");
-        let objects = LocalStore::new(&media_dir).with_context(|| format!("cannot create {}", media_dir.display()))?;
+        let objects = objects(&config).await?;
 
         // One line per context: build it from its peers and its section, keep its module.
         let section = |name| config.section(name);
         let (users, users_module) =
             users::module(db.clone(), shared.counters, &section(users::SECTION), || jwt_secret_file(&data_dir))?;
-        let (catalog, catalog_module) =
-            catalog::module(db.clone(), cache.clone(), Arc::new(objects), &section("catalog"))?;
+        let (catalog, catalog_module) = catalog::module(db.clone(), cache.clone(), objects, &section("catalog"))?;
         let (inventory, inventory_module) = inventory::module(db.clone(), catalog.clone(), &section("inventory"))?;
         let (index, search_fresh) = SearchIndex::open(index_dir)
             .with_context(|| format!("cannot open the search index in {}", index_dir.display()))?;
@@ -282,6 +280,26 @@ impl App {
         self.search.drain().await.map_err(|e| anyhow::anyhow!("search indexer: {e}"))?;
         Ok(())
     }
+}
+
+/// The picture store: a bucket when `media.s3` is set (checked now, so that a wrong address or
+/// key stops the start), `<data_dir>/media` otherwise.
+async fn objects(config: &Config) -> anyhow::Result<Arc<dyn media::ObjectStore>> {
+    let Some(s3) = &config.media.s3 else {
+        let dir = config.data_dir.join("media");
+        let local = LocalStore::new(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        return Ok(Arc::new(local));
+    };
+    let settings = media::S3Settings {
+        endpoint: s3.endpoint.clone(),
+        bucket: s3.bucket.clone(),
+        region: s3.region.clone(),
+        access_key_id: s3.access_key_id.clone(),
+        secret_access_key: s3.secret_access_key.clone(),
+    };
+    let store = media::S3Store::new(&settings).map_err(|e| SettingsError(format!("media.s3: {e}")))?;
+    store.check().await.map_err(|e| SettingsError(format!("media.s3: the bucket does not answer ({e})")))?;
+    Ok(Arc::new(store))
 }
 
 /// What lives in Redis when it is configured, and in this process or the database otherwise.

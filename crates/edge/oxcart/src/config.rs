@@ -17,6 +17,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub redis: RedisConfig,
     pub bus: BusConfig,
+    pub media: MediaConfig,
     pub log: LogConfig,
     /// Every other section belongs to a context (`[catalog]`, `[cart]`…), which reads and
     /// checks it when the application is built; a section no context claims is an error then.
@@ -93,6 +94,36 @@ impl Default for BusConfig {
     }
 }
 
+/// Where pictures live: `<data_dir>/media` by default, an S3-compatible bucket when `media.s3`
+/// is set. Clients see them at `catalog.media_base` (`/media`, or a CDN in front of the bucket).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaConfig {
+    pub s3: Option<S3Config>,
+}
+
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct S3Config {
+    /// Empty for AWS; the server's address for MinIO, Ceph, R2 or a local fake.
+    pub endpoint: Option<String>,
+    pub bucket: String,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+/// The keys stay out of logs and error messages.
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("endpoint", &self.endpoint)
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LogConfig {
@@ -110,6 +141,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             redis: RedisConfig::default(),
             bus: BusConfig::default(),
+            media: MediaConfig::default(),
             log: LogConfig::default(),
             sections: BTreeMap::new(),
         }
@@ -257,6 +289,23 @@ impl Config {
         }
         if !(1..=100).contains(&self.bus.max_attempts) {
             return bad("bus.max_attempts", "must be between 1 and 100");
+        }
+        if let Some(s3) = &self.media.s3 {
+            for (key, value) in [
+                ("media.s3.bucket", &s3.bucket),
+                ("media.s3.region", &s3.region),
+                ("media.s3.access_key_id", &s3.access_key_id),
+                ("media.s3.secret_access_key", &s3.secret_access_key),
+            ] {
+                if value.trim().is_empty() {
+                    return bad(key, "must be set when media.s3 is");
+                }
+            }
+            if let Some(endpoint) = &s3.endpoint
+                && !(endpoint.starts_with("https://") || endpoint.starts_with("http://"))
+            {
+                return bad("media.s3.endpoint", "must start with https:// or http://");
+            }
         }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return bad("log.format", "must be `text` or `json`");

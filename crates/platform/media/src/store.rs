@@ -29,6 +29,9 @@ pub enum StoreError {
     /// would come back with a different type rather than silently changing it.
     #[error("content type {content_type:?} does not match the extension of key {key:?} (expected {expected:?})")]
     ContentTypeMismatch { key: String, content_type: String, expected: &'static str },
+    /// A remote store (S3) that does not answer or refuses: the request may be retried.
+    #[error("object storage failed for key {key:?}: {reason}")]
+    Unavailable { key: String, reason: String },
     #[error("storage I/O failed for key {key:?}: {source}")]
     Io {
         key: String,
@@ -40,7 +43,10 @@ pub enum StoreError {
 /// Keys are server-generated, so any store failure is ours, never the client's.
 impl From<StoreError> for kernel::Error {
     fn from(err: StoreError) -> Self {
-        kernel::Error::internal(err)
+        match err {
+            StoreError::Unavailable { .. } => kernel::Error::backend_unavailable("Object storage", err),
+            other => kernel::Error::internal(other),
+        }
     }
 }
 
@@ -165,7 +171,7 @@ impl ObjectStore for LocalStore {
 
 /// Compares media types without parameters or case: `image/JPEG` matches `image/jpeg`, and
 /// `text/plain` matches `text/plain; charset=utf-8`.
-fn same_media_type(given: &str, expected: &str) -> bool {
+pub(crate) fn same_media_type(given: &str, expected: &str) -> bool {
     let essence = |t: &str| t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence(given) == essence(expected)
 }

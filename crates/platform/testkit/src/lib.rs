@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod localstripe;
+pub mod s3;
 
 pub use app::{TestApp, TestResponse, expect};
 pub use testdb::{TestBackend, TestDb, backends, backends_with_redis};

@@ -93,7 +93,7 @@ pub async fn media_get(
         .await
         .map_err(|e| match e {
             media::StoreError::InvalidKey { .. } => Error::not_found("media_not_found", "No such file."),
-            other => Error::internal(other),
+            other => other.into(),
         })?
         .ok_or_else(|| Error::not_found("media_not_found", "No such file."))?;
     let mut headers = HeaderMap::new();

@@ -164,6 +164,25 @@ async fn product_with_seller(app: &TestApp) -> (Shop, String) {
     (s, id)
 }
 
+/// With `media.s3` set, pictures and their copies go to the bucket, not the data dir, and are
+/// served from it through the same URLs.
+#[tokio::test]
+async fn uploads_go_to_the_bucket_when_one_is_configured() {
+    let Some(url) = testkit::s3::url() else { return };
+    let s3 = testkit::s3::bucket(&url);
+    let app = TestApp::spawn_with(&testkit::TestBackend::Sqlite, |c| c.media.s3 = Some(s3)).await;
+    let router = oxcart::http::router(&app.app);
+    let (s, pid) = product_with_seller(&app).await;
+    let original = png(800, 400);
+    let p = uploaded(&app, &pid, &s.seller, &[file_part("front.png", "image/png", &original)]).await;
+    let img = &p["images"][0];
+    assert!(!app.app.config.data_dir.join("media").exists(), "nothing written to the data dir");
+    let (w, h, bytes) = served(&router, img["url"].as_str().expect("url"), "image/png", ImageFormat::Png).await;
+    assert_eq!((w, h, bytes), (800, 400, original), "the original, byte for byte, from the bucket");
+    let thumb = img["thumbnail_url"].as_str().expect("thumbnail");
+    assert_eq!(served(&router, thumb, "image/jpeg", ImageFormat::Jpeg).await.0, 200);
+}
+
 #[tokio::test]
 async fn uploads_are_stored_with_resized_copies_and_served_for_good() {
     for backend in testkit::backends() {
