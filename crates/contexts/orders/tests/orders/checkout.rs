@@ -8,7 +8,7 @@ use testkit::{TestApp, backends};
 
 #[tokio::test]
 async fn a_customer_checks_out_and_reads_the_order() {
-    for backend in backends() {
+    for backend in testkit::backends_with_redis() {
         let app = TestApp::spawn(&backend).await;
         let shop = shop(&app, 10).await;
         let (auth, _, customer_id) = app.register("ann@example.com").await;
@@ -66,7 +66,7 @@ async fn a_customer_checks_out_and_reads_the_order() {
 
 #[tokio::test]
 async fn a_guest_checks_out_with_vat_included_and_finds_the_order_by_number() {
-    for backend in backends() {
+    for backend in testkit::backends_with_redis() {
         let app = TestApp::spawn(&backend).await;
         let shop = shop(&app, 5).await;
         let who = guest_with(&app, &shop, 1).await;
