@@ -56,9 +56,11 @@ pub struct BenchArgs {
     pub url: String,
     /// Scenarios to run (comma-separated): search, search-hot, detail, category, health; the
     /// storefront's pages page-home, page-product, page-search, page-category, page-cart;
-    /// cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders; and the
+    /// cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders, image-serve (after
+    /// uploading up to 1,000 pictures, timed); and the
     /// measurements notify (orders to sent e-mails), follow (live-status streams held) and
-    /// push (orders to pushes taken by a push service the bench runs).
+    /// push (orders to pushes taken by a push service the bench runs), events (stock
+    /// adjustments to events consumed, read from `--metrics-url`).
     #[arg(long, default_value = "search,detail,category,health", value_delimiter = ',')]
     pub scenarios: Vec<String>,
     /// Concurrent connections (closed loop); several values run one after another.
@@ -80,12 +82,16 @@ pub struct BenchArgs {
     #[arg(long, env = "OXCART_BENCH_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
     /// Orders `seller-orders` places for one seller before it lists them (0: use those there),
-    /// and `notify` and `push` place to measure their confirmations.
+    /// and `notify` and `push` place to measure their confirmations; stock adjustments `events`
+    /// makes.
     #[arg(long, default_value_t = 10_000)]
     pub orders: usize,
     /// Live-status streams `follow` holds open at once.
     #[arg(long, default_value_t = 1000)]
     pub followers: usize,
+    /// Where the server serves `/metrics` (`server.metrics_bind`), for `events`.
+    #[arg(long, default_value = "http://127.0.0.1:9464")]
+    pub metrics_url: String,
 }
 
 #[derive(Debug, Args)]

@@ -99,6 +99,22 @@ pub async fn send_json(base_url: &str, spec: RequestSpec) -> anyhow::Result<(u16
     tokio::time::timeout(GET_JSON_TIMEOUT, exchange).await.map_err(|_| anyhow::anyhow!("{what}: no answer in time"))?
 }
 
+/// GETs a text page outside a measurement (Prometheus `/metrics`); answers the status and body.
+pub async fn get_text(base_url: &str, path_and_query: &str) -> anyhow::Result<(u16, String)> {
+    let exchange = async {
+        let target = Arc::new(Target::resolve(base_url).await?);
+        let request = build_request(&target, RequestSpec::get(path_and_query))?;
+        let mut sender = target.connect().await?;
+        let response = sender.send_request(request).await.with_context(|| format!("GET {path_and_query}"))?;
+        let status = response.status().as_u16();
+        let body = response.into_body().collect().await.with_context(|| format!("GET {path_and_query}"))?.to_bytes();
+        anyhow::Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    };
+    tokio::time::timeout(GET_JSON_TIMEOUT, exchange)
+        .await
+        .map_err(|_| anyhow::anyhow!("GET {path_and_query}: no answer in time"))?
+}
+
 /// Discovery runs before the measurement, so a hung server must fail the command rather than stall it.
 const GET_JSON_TIMEOUT: Duration = Duration::from_secs(30);
 

@@ -23,7 +23,7 @@ mod target;
 use std::fmt;
 use std::time::Duration;
 
-pub use conn::{get_json, send_json};
+pub use conn::{get_json, get_text, send_json};
 pub use hyper::Method;
 pub use report::Report;
 pub use run::run;

@@ -39,5 +39,6 @@ pub async fn deliver(db: &Db, handler: &dyn Handler, event: &Envelope) -> kernel
     }
     handler.handle(&mut tx, event).await?;
     tx.commit().await?;
+    metrics::counter!("oxcart_events_consumed_total", "group" => handler.group()).increment(1);
     Ok(Delivery::Processed)
 }

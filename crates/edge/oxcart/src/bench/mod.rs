@@ -3,7 +3,9 @@
 //! requests are the ones a storefront makes.
 
 mod checkout;
+mod events;
 mod fulfilment;
+mod images;
 mod notify;
 mod pages;
 mod push;
@@ -108,7 +110,7 @@ fn scenario(name: &str, site: &Site) -> anyhow::Result<Arc<dyn Scenario>> {
             .collect(),
         "page-category" => site.departments.iter().map(|c| format!("/c/{c}")).collect(),
         other => anyhow::bail!(
-            "unknown scenario `{other}`: use search, search-hot, detail, category, health, page-home, page-product, page-search, page-category, page-cart, cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders, notify, follow or push"
+            "unknown scenario `{other}`: use search, search-hot, detail, category, health, page-home, page-product, page-search, page-category, page-cart, cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders, image-serve, notify, follow, push or events"
         ),
     };
     Ok(Arc::new(Paths { name: name.to_owned(), paths }))
@@ -117,11 +119,21 @@ fn scenario(name: &str, site: &Site) -> anyhow::Result<Arc<dyn Scenario>> {
 /// The writing scenarios among `names`, prepared: variants found, stock topped up.
 async fn stock_scenarios(args: &BenchArgs, site: &Site) -> anyhow::Result<HashMap<String, Arc<dyn Scenario>>> {
     let mut out: HashMap<String, Arc<dyn Scenario>> = HashMap::new();
-    let wanted: Vec<&str> =
-        ["cart-add", "reserve-hot", "reserve-spread", "checkout", "pay", "seller-orders", "notify", "follow", "push"]
-            .into_iter()
-            .filter(|n| args.scenarios.iter().any(|s| s == n))
-            .collect();
+    let wanted: Vec<&str> = [
+        "cart-add",
+        "reserve-hot",
+        "reserve-spread",
+        "checkout",
+        "pay",
+        "seller-orders",
+        "notify",
+        "follow",
+        "push",
+        "events",
+    ]
+    .into_iter()
+    .filter(|n| args.scenarios.iter().any(|s| s == n))
+    .collect();
     if wanted.is_empty() {
         return Ok(out);
     }
@@ -170,6 +182,14 @@ async fn stock_scenarios(args: &BenchArgs, site: &Site) -> anyhow::Result<HashMa
     if wanted.contains(&"push") {
         push::push(&args.url, buyable, args.orders, run).await?;
     }
+    if wanted.contains(&"image-serve") {
+        let products = &site.products[..site.products.len().min(50)];
+        let scenario = images::prepare(&args.url, &token, products, args.orders.min(1000)).await?;
+        out.insert("image-serve".into(), Arc::new(scenario));
+    }
+    if wanted.contains(&"events") {
+        events::events(&args.url, &args.metrics_url, &token, &variants, args.orders).await?;
+    }
     if wanted.contains(&"follow") {
         notify::follow(&args.url, &token, buyable, args.followers, run).await?;
     }
@@ -188,7 +208,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         site.products.len()
     );
     let mut reports = Vec::new();
-    for name in args.scenarios.iter().filter(|n| !matches!(n.as_str(), "notify" | "follow" | "push")) {
+    for name in args.scenarios.iter().filter(|n| !matches!(n.as_str(), "notify" | "follow" | "push" | "events")) {
         let scenario = match prepared.get(name) {
             Some(s) => s.clone(),
             None if name == "page-cart" => Arc::new(pages::cart_page(&args.url, &site.products).await?),

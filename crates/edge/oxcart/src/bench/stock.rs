@@ -44,10 +44,10 @@ pub async fn login(url: &str, email: &str, password: &str) -> anyhow::Result<Str
 
 /// Receives `quantity` more of each variant into its seller's first location, so that the
 /// measured requests are never refused for want of stock.
-pub async fn top_up(url: &str, token: &str, variants: &[Variant], quantity: i64) -> anyhow::Result<()> {
-    let auth = ("authorization".to_owned(), format!("Bearer {token}"));
+/// Each seller's first stock location, by seller id.
+pub async fn locations(url: &str, token: &str) -> anyhow::Result<HashMap<String, String>> {
     let mut spec = RequestSpec::get("/api/v1/inventory/locations");
-    spec.headers.push(auth.clone());
+    spec.headers.push(("authorization".to_owned(), format!("Bearer {token}")));
     let (status, list) = bench::send_json(url, spec).await?;
     anyhow::ensure!(status == 200, "listing locations failed ({status}): {list}; is the account an admin?");
     let mut location: HashMap<String, String> = HashMap::new();
@@ -55,6 +55,12 @@ pub async fn top_up(url: &str, token: &str, variants: &[Variant], quantity: i64)
         let (Some(seller), Some(id)) = (l["seller_id"].as_str(), l["id"].as_str()) else { continue };
         location.entry(seller.to_owned()).or_insert_with(|| id.to_owned());
     }
+    Ok(location)
+}
+
+pub async fn top_up(url: &str, token: &str, variants: &[Variant], quantity: i64) -> anyhow::Result<()> {
+    let auth = ("authorization".to_owned(), format!("Bearer {token}"));
+    let location = locations(url, token).await?;
     for (i, v) in variants.iter().enumerate() {
         let Some(loc) = location.get(&v.seller_id) else {
             anyhow::bail!("seller {} has no stock location; seed the catalog with `oxcart seed`", v.seller_id)
