@@ -59,8 +59,8 @@ pub struct BenchArgs {
     /// cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders, image-serve (after
     /// uploading up to 1,000 pictures, timed); and the
     /// measurements notify (orders to sent e-mails), follow (live-status streams held) and
-    /// push (orders to pushes taken by a push service the bench runs), events (stock
-    /// adjustments to events consumed, read from `--metrics-url`).
+    /// push (orders to pushes taken by a push service the bench runs), events (product edits
+    /// to events consumed, read from `--metrics-url`).
     #[arg(long, default_value = "search,detail,category,health", value_delimiter = ',')]
     pub scenarios: Vec<String>,
     /// Concurrent connections (closed loop); several values run one after another.
@@ -82,8 +82,8 @@ pub struct BenchArgs {
     #[arg(long, env = "OXCART_BENCH_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
     /// Orders `seller-orders` places for one seller before it lists them (0: use those there),
-    /// and `notify` and `push` place to measure their confirmations; stock adjustments `events`
-    /// makes.
+    /// and `notify` and `push` place to measure their confirmations; product edits `events`
+    /// makes; pictures `image-serve` uploads (at most 1,000).
     #[arg(long, default_value_t = 10_000)]
     pub orders: usize,
     /// Live-status streams `follow` holds open at once.

@@ -344,7 +344,7 @@ impl Bus for AmqpBus {
     /// Publishes the whole batch, then waits for its confirms: one round trip, not one each.
     fn publish_all<'a>(&'a self, envelopes: &'a [&'a Envelope]) -> BoxFuture<'a, Vec<Result<(), PublishError>>> {
         Box::pin(async move {
-            let lost = |e: &dyn std::fmt::Display| PublishError(format!("broker: {e}"));
+            let lost = |e: &dyn std::fmt::Display| PublishError::unreachable(format!("broker: {e}"));
             let channel = match self.publisher().await {
                 Ok(c) => c,
                 Err(e) => {
@@ -371,20 +371,22 @@ impl Bus for AmqpBus {
                 let outcome = match confirm {
                     Ok(confirm) => match tokio::time::timeout_at(deadline, confirm).await {
                         Ok(Ok(Confirmation::Ack(_))) => Ok(()),
-                        Ok(Ok(Confirmation::Nack(_))) => Err(PublishError("the broker refused the event".into())),
-                        Ok(Ok(Confirmation::NotRequested)) => Err(PublishError("confirms are off".into())),
+                        Ok(Ok(Confirmation::Nack(_))) => Err(PublishError::failed("the broker refused the event")),
+                        Ok(Ok(Confirmation::NotRequested)) => Err(PublishError::failed("confirms are off")),
                         Ok(Err(e)) => Err(lost(&e)),
-                        Err(_) => Err(PublishError("no confirm from the broker in time".into())),
+                        Err(_) => Err(PublishError::unreachable("no confirm from the broker in time")),
                     },
                     Err(e) => Err(lost(&e)),
                 };
                 broken |= outcome.is_err();
                 results.push(outcome);
             }
-            results
-                .resize_with(envelopes.len(), || Err(PublishError("broker: the link broke before this event".into())));
+            results.resize_with(envelopes.len(), || {
+                Err(PublishError::unreachable("broker: the link broke before this event"))
+            });
             if broken {
-                let reason = results.iter().find_map(|r| r.as_ref().err()).map(|e| e.0.clone()).unwrap_or_default();
+                let reason =
+                    results.iter().find_map(|r| r.as_ref().err()).map(|e| e.reason.clone()).unwrap_or_default();
                 tracing::warn!(%reason, "publishing to the broker failed; the events stay in the outbox");
                 self.forget_link().await;
             }

@@ -28,8 +28,24 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
 }];
 
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct PublishError(pub String);
+#[error("{reason}")]
+pub struct PublishError {
+    pub reason: String,
+    /// The bus itself could not be reached, so the event was never offered: the attempt does
+    /// not count towards parking it, and the relay tries again in a second. A broker down for an
+    /// hour parks nothing.
+    pub unreachable: bool,
+}
+
+impl PublishError {
+    pub fn failed(reason: impl Into<String>) -> Self {
+        Self { reason: reason.into(), unreachable: false }
+    }
+
+    pub fn unreachable(reason: impl Into<String>) -> Self {
+        Self { reason: reason.into(), unreachable: true }
+    }
+}
 
 /// Where the relay hands events. `publish` returns once the event is durably accepted: by the
 /// broker (RabbitMQ), or by every in-process consumer having processed it.

@@ -42,7 +42,7 @@ impl Bus for InProcessBus {
                     failures.push(format!("{}: {}", handler.group(), e));
                 }
             }
-            if failures.is_empty() { Ok(()) } else { Err(PublishError(failures.join("; "))) }
+            if failures.is_empty() { Ok(()) } else { Err(PublishError::failed(failures.join("; "))) }
         })
     }
 }

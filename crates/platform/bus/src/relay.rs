@@ -7,6 +7,9 @@ use std::time::Duration;
 use store::{Db, outbox};
 use tokio::sync::watch;
 
+/// How soon an event is offered again when the bus could not be reached at all.
+const UNREACHABLE_RETRY: Duration = Duration::from_secs(1);
+
 #[derive(Debug, Clone)]
 pub struct RelayOptions {
     pub batch: i64,
@@ -64,12 +67,18 @@ impl Relay {
                         .increment(1);
                     published.push(p.envelope.id.clone());
                 }
+                Err(e) if e.unreachable => {
+                    outbox::mark_waiting(&self.db, &p.envelope.id, Timestamp::now().plus(UNREACHABLE_RETRY), &e.reason)
+                        .await?;
+                    pass.failed += 1;
+                }
                 Err(e) => {
                     let attempts = p.attempts + 1;
                     let dead = attempts >= self.options.max_attempts;
                     let backoff =
                         Duration::from_secs(1u64 << attempts.clamp(0, 8) as u32).min(self.options.max_backoff);
-                    outbox::mark_failed(&self.db, &p.envelope.id, Timestamp::now().plus(backoff), dead, &e.0).await?;
+                    outbox::mark_failed(&self.db, &p.envelope.id, Timestamp::now().plus(backoff), dead, &e.reason)
+                        .await?;
                     metrics::counter!("oxcart_events_failed_total", "type" => p.envelope.event_type.clone())
                         .increment(1);
                     if dead {

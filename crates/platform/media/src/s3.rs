@@ -3,7 +3,7 @@
 //! bucket, so the application's `/media/…` route and a CDN in front of the bucket serve the
 //! same objects.
 
-use crate::store::{Object, ObjectStore, StoreError, content_type_for_key, same_media_type, validate_key};
+use crate::store::{Object, ObjectStore, StoreError, content_type_checked, content_type_for_key, validate_key};
 use kernel::BoxFuture;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path;
@@ -65,15 +65,7 @@ impl ObjectStore for S3Store {
     fn put<'a>(&'a self, key: &'a str, bytes: Vec<u8>, content_type: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
             validate_key(key)?;
-            // The local store's rule, so that both answer alike: the extension names the type.
-            let expected = content_type_for_key(key);
-            if !same_media_type(content_type, expected) {
-                return Err(StoreError::ContentTypeMismatch {
-                    key: key.to_owned(),
-                    content_type: content_type.to_owned(),
-                    expected,
-                });
-            }
+            let expected = content_type_checked(key, content_type)?;
             let mut attributes = Attributes::new();
             attributes.insert(Attribute::ContentType, expected.into());
             let options = PutOptions { attributes, ..PutOptions::default() };

@@ -134,14 +134,7 @@ impl ObjectStore for LocalStore {
     fn put<'a>(&'a self, key: &'a str, bytes: Vec<u8>, content_type: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
             let path = self.path_of(key)?;
-            let expected = content_type_for_key(key);
-            if !same_media_type(content_type, expected) {
-                return Err(StoreError::ContentTypeMismatch {
-                    key: key.to_owned(),
-                    content_type: content_type.to_owned(),
-                    expected,
-                });
-            }
+            content_type_checked(key, content_type)?;
             blocking(key, move || write_atomically(&path, &bytes)).await
         })
     }
@@ -171,7 +164,17 @@ impl ObjectStore for LocalStore {
 
 /// Compares media types without parameters or case: `image/JPEG` matches `image/jpeg`, and
 /// `text/plain` matches `text/plain; charset=utf-8`.
-pub(crate) fn same_media_type(given: &str, expected: &str) -> bool {
+/// The type a key's extension names, when `given` is that type: every store keeps that rule, so
+/// that an object comes back with the type its key says.
+pub(crate) fn content_type_checked(key: &str, given: &str) -> Result<&'static str, StoreError> {
+    let expected = content_type_for_key(key);
+    if !same_media_type(given, expected) {
+        return Err(StoreError::ContentTypeMismatch { key: key.to_owned(), content_type: given.to_owned(), expected });
+    }
+    Ok(expected)
+}
+
+fn same_media_type(given: &str, expected: &str) -> bool {
     let essence = |t: &str| t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence(given) == essence(expected)
 }

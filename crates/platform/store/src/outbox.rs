@@ -132,6 +132,17 @@ pub async fn mark_failed(db: &Db, id: &str, retry_at: Timestamp, dead: bool, err
     Ok(())
 }
 
+/// Puts a claimed event back for `retry_at` without counting an attempt: the bus was not
+/// reachable, so the event itself did not fail.
+pub async fn mark_waiting(db: &Db, id: &str, retry_at: Timestamp, error: &str) -> Result<()> {
+    db.execute(
+        "UPDATE store_outbox SET next_attempt_at = $1, last_error = $2 WHERE id = $3",
+        crate::args![retry_at, error, id],
+    )
+    .await?;
+    Ok(())
+}
+
 /// Events not yet published (the relay's lag), and the age in seconds of the oldest.
 pub async fn backlog(db: &Db) -> Result<(i64, i64)> {
     let (count, oldest): (i64, Option<i64>) = db

@@ -1,10 +1,10 @@
-//! `events`: how fast events travel between contexts on the configured bus. It records stock
-//! (each adjustment is one transaction with its events), 16 requests at a time, and reads the
+//! `events`: how fast events travel between contexts on the configured bus. It edits product
+//! descriptions as an admin (each edit is one transaction with its `product.changed`, which
+//! the cache, the search index and webhooks consume), 16 requests at a time, and reads the
 //! server's `oxcart_events_consumed_total` on `/metrics` until the consumers have settled:
 //! the in-process bus and RabbitMQ give figures that compare.
 
-use super::stock::Variant;
-use bench::RequestSpec;
+use bench::{Method, RequestSpec};
 use serde_json::json;
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
@@ -24,27 +24,24 @@ pub async fn events(
     url: &str,
     metrics_url: &str,
     token: &str,
-    variants: &[Variant],
-    adjustments: usize,
+    products: &[String],
+    edits: usize,
 ) -> anyhow::Result<()> {
-    let location = super::stock::locations(url, token).await?;
     let before = consumed(metrics_url).await?;
     let started = Instant::now();
     let mut tasks = JoinSet::new();
-    for i in 0..adjustments {
-        let v = &variants[i % variants.len()];
-        let Some(loc) = location.get(&v.seller_id) else {
-            anyhow::bail!("seller {} has no stock location", v.seller_id)
-        };
-        let body = json!({"sku": v.sku, "location_id": loc, "kind": "received", "quantity": 1, "reason": "benchmark"});
-        let mut spec = RequestSpec::post_json("/api/v1/inventory/adjustments", serde_json::to_vec(&body)?);
+    for i in 0..edits {
+        let product = &products[i % products.len()];
+        let body = json!({"description": format!("Benchmark revision {i}.")});
+        let mut spec = RequestSpec::post_json(format!("/api/v1/products/{product}"), serde_json::to_vec(&body)?);
+        spec.method = Method::PATCH;
         spec.headers.push(("authorization".into(), format!("Bearer {token}")));
         let url = url.to_owned();
         tasks.spawn(async move { bench::send_json(&url, spec).await });
-        while tasks.len() >= 16 || (i + 1 == adjustments && !tasks.is_empty()) {
+        while tasks.len() >= 16 || (i + 1 == edits && !tasks.is_empty()) {
             let Some(done) = tasks.join_next().await else { break };
             let (status, answer) = done??;
-            anyhow::ensure!(status == 201, "recording stock failed ({status}): {answer}");
+            anyhow::ensure!(status == 200, "editing a product failed ({status}): {answer}");
         }
     }
     let posted = started.elapsed();
@@ -61,9 +58,9 @@ pub async fn events(
     let events = last - before;
     let spent = (last_change - started).as_secs_f64().max(1e-3);
     println!(
-        "events: {adjustments} stock adjustments in {:.1} s ({:.0}/s); {events} events consumed in {spent:.1} s: {:.0} events/s, the last {:.0} ms after the last adjustment",
+        "events: {edits} product edits in {:.1} s ({:.0}/s); {events} events consumed in {spent:.1} s: {:.0} events/s, the last {:.0} ms after the last edit",
         posted.as_secs_f64(),
-        adjustments as f64 / posted.as_secs_f64().max(1e-3),
+        edits as f64 / posted.as_secs_f64().max(1e-3),
         events as f64 / spent,
         (last_change - started).saturating_sub(posted).as_secs_f64() * 1000.0
     );
