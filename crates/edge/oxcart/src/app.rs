@@ -34,10 +34,14 @@ pub struct App {
     pub db: Db,
     /// Set by `redis.url`: the cache, carts and counters live there.
     pub redis: Option<Redis>,
+    /// Where limits count: this process, or Redis for every replica.
+    pub counters: Arc<dyn Counters>,
     /// Delivers events to this process's consumers: what `settle` and the default relay use.
     pub bus: Arc<InProcessBus>,
     /// Set by `bus.url`: the relay publishes there and every consumer reads its own queue.
     pub broker: Option<Arc<AmqpBus>>,
+    /// Set by `media.s3`: where pictures are stored.
+    pub bucket: Option<Arc<media::S3Store>>,
     /// Every context's registration: routes, consumers, sweepers, error codes, scopes.
     pub modules: Vec<Module>,
     pub users: Arc<UsersService>,
@@ -111,12 +115,14 @@ impl App {
         };
         let shared = Shared::new(&redis, &db);
         let cache = shared.cache;
-        let objects = objects(&config).await?;
+        let (objects, bucket) = objects(&config).await?;
 
         // One line per context: build it from its peers and its section, keep its module.
         let section = |name| config.section(name);
         let (users, users_module) =
-            users::module(db.clone(), shared.counters, &section(users::SECTION), || jwt_secret_file(&data_dir))?;
+            users::module(db.clone(), shared.counters.clone(), &section(users::SECTION), || {
+                jwt_secret_file(&data_dir)
+            })?;
         let (catalog, catalog_module) = catalog::module(db.clone(), cache.clone(), objects, &section("catalog"))?;
         let (inventory, inventory_module) = inventory::module(db.clone(), catalog.clone(), &section("inventory"))?;
         let (index, search_fresh) = SearchIndex::open(index_dir)
@@ -234,8 +240,10 @@ impl App {
             config,
             db,
             redis,
+            counters: shared.counters,
             bus,
             broker,
+            bucket,
             modules,
             users,
             catalog,
@@ -283,12 +291,12 @@ impl App {
 }
 
 /// The picture store: a bucket when `media.s3` is set (checked now, so that a wrong address or
-/// key stops the start), `<data_dir>/media` otherwise.
-async fn objects(config: &Config) -> anyhow::Result<Arc<dyn media::ObjectStore>> {
+/// key stops the start, and answered apart for readiness), `<data_dir>/media` otherwise.
+async fn objects(config: &Config) -> anyhow::Result<(Arc<dyn media::ObjectStore>, Option<Arc<media::S3Store>>)> {
     let Some(s3) = &config.media.s3 else {
         let dir = config.data_dir.join("media");
         let local = LocalStore::new(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        return Ok(Arc::new(local));
+        return Ok((Arc::new(local), None));
     };
     let settings = media::S3Settings {
         endpoint: s3.endpoint.clone(),
@@ -299,7 +307,8 @@ async fn objects(config: &Config) -> anyhow::Result<Arc<dyn media::ObjectStore>>
     };
     let store = media::S3Store::new(&settings).map_err(|e| SettingsError(format!("media.s3: {e}")))?;
     store.check().await.map_err(|e| SettingsError(format!("media.s3: the bucket does not answer ({e})")))?;
-    Ok(Arc::new(store))
+    let store = Arc::new(store);
+    Ok((store.clone(), Some(store)))
 }
 
 /// What lives in Redis when it is configured, and in this process or the database otherwise.

@@ -45,6 +45,8 @@ pub struct ServerConfig {
     pub idempotency_ttl_hours: u64,
     /// Exact origins allowed to call the API from a browser, e.g. `https://shop.example.com`.
     pub cors_origins: Vec<String>,
+    /// API requests per client address and minute (across replicas with Redis); 0: no limit.
+    pub rate_limit_per_minute: u64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -161,6 +163,7 @@ impl Default for ServerConfig {
             metrics_bind: "127.0.0.1:9464".into(),
             idempotency_ttl_hours: 24,
             cors_origins: Vec::new(),
+            rate_limit_per_minute: 0,
         }
     }
 }

@@ -172,6 +172,8 @@ async fn uploads_go_to_the_bucket_when_one_is_configured() {
     let s3 = testkit::s3::bucket(&url);
     let app = TestApp::spawn_with(&testkit::TestBackend::Sqlite, |c| c.media.s3 = Some(s3)).await;
     let router = oxcart::http::router(&app.app);
+    let ready = app.get("/health/ready", None).await.json();
+    assert_eq!(ready["checks"]["objects"], "ok", "readiness names the bucket: {ready}");
     let (s, pid) = product_with_seller(&app).await;
     let original = png(800, 400);
     let p = uploaded(&app, &pid, &s.seller, &[file_part("front.png", "image/png", &original)]).await;

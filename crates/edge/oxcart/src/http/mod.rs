@@ -8,6 +8,7 @@ pub mod idempotency;
 pub mod listener;
 mod middleware;
 mod ops;
+mod rate_limit;
 
 use crate::app::App;
 use axum::Router;
@@ -40,9 +41,14 @@ pub fn router(app: &App) -> Router {
     let in_flight_max = Duration::from_secs(app.config.server.request_timeout_secs + 5);
     let idempotency = idempotency::Idempotency::from_openapi(&openapi, app.db.clone(), ttl, in_flight_max);
     // The access layer runs first (outermost), so keys are scoped to the authenticated caller.
-    let api = api
+    let mut api = api
         .route_layer(axum::middleware::from_fn_with_state(idempotency, idempotency::enforce))
         .route_layer(axum::middleware::from_fn_with_state(access, access::enforce));
+    let per_minute = app.config.server.rate_limit_per_minute;
+    if per_minute > 0 {
+        let limit = rate_limit::ApiRateLimit { per_minute, counters: app.counters.clone() };
+        api = api.route_layer(axum::middleware::from_fn_with_state(limit, rate_limit::enforce));
+    }
     let openapi = Arc::new(openapi);
     let timeout = Duration::from_secs(app.config.server.request_timeout_secs);
 
@@ -55,6 +61,7 @@ pub fn router(app: &App) -> Router {
             db: app.db.clone(),
             redis: app.redis.clone(),
             broker: app.broker.clone(),
+            bucket: app.bucket.clone(),
             openapi,
             errors: Arc::new(app.error_codes()),
         });

@@ -16,6 +16,7 @@ pub struct OpsState {
     pub db: Db,
     pub redis: Option<cache::redis::Redis>,
     pub broker: Option<Arc<bus::AmqpBus>>,
+    pub bucket: Option<Arc<media::S3Store>>,
     pub openapi: Arc<utoipa::openapi::OpenApi>,
     /// Every error code, for the reference page.
     pub errors: Arc<Vec<kernel::error::ErrorCode>>,
@@ -57,6 +58,10 @@ pub async fn ready(State(s): State<OpsState>) -> Response {
     if let Some(broker) = &s.broker {
         let up = tokio::time::timeout(limit * 6, broker.ping()).await.unwrap_or(false);
         checks.push(("broker", if up { Ok(()) } else { Err("no connection".to_owned()) }));
+    }
+    if let Some(bucket) = &s.bucket {
+        let answer = tokio::time::timeout(limit * 3, bucket.check()).await;
+        checks.push(("objects", answer.map_err(|_| "timed out".to_owned()).and_then(|r| r)));
     }
     let down: Vec<&str> = checks.iter().filter(|(_, r)| r.is_err()).map(|(name, _)| *name).collect();
     let report: serde_json::Map<String, serde_json::Value> =

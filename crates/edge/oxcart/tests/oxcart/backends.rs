@@ -218,3 +218,32 @@ async fn public_product_pages_are_read_from_the_read_replica() {
     let public = app.get(&path, None).await;
     assert_eq!((public.status, public.code()), (StatusCode::NOT_FOUND, "product_not_found".into()), "the replica lags");
 }
+
+/// `server.rate_limit_per_minute`: N API requests a minute per client address, and with Redis
+/// N across every replica, not N each.
+#[tokio::test]
+async fn the_api_rate_limit_is_one_count_across_replicas_sharing_redis() {
+    for backend in testkit::backends_with_redis().into_iter().filter(|b| !matches!(b, TestBackend::Postgres(_))) {
+        let first = TestApp::spawn_with(&backend, |c| c.server.rate_limit_per_minute = 3).await;
+        let prefix = first.app.config.redis.prefix.clone();
+        let second = match backend.redis_url() {
+            Some(_) => Some(
+                TestApp::spawn_with(&backend, |c| {
+                    c.server.rate_limit_per_minute = 3;
+                    c.redis.prefix = prefix;
+                })
+                .await,
+            ),
+            None => None,
+        };
+        let other = second.as_ref().unwrap_or(&first);
+        for app in [&first, &first, other] {
+            assert_eq!(app.get("/api/v1/categories", None).await.status, StatusCode::OK, "{}", backend.name());
+        }
+        let r = other.get("/api/v1/categories", None).await;
+        assert_eq!((r.status, r.code()), (StatusCode::TOO_MANY_REQUESTS, "rate_limited".into()), "{}", backend.name());
+        let wait: u64 = r.header("retry-after").expect("Retry-After").parse().expect("seconds");
+        assert!((1..=60).contains(&wait), "{wait}");
+        assert_eq!(first.get("/health/live", None).await.status, StatusCode::OK, "health is not the API");
+    }
+}

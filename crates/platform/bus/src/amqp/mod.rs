@@ -13,32 +13,25 @@
 //! The connection is made again after any failure: a publish that fails leaves its event in the
 //! outbox for the relay's next pass, and consumers reconnect and resume from their queue.
 
-use crate::inbox::{self, Handler};
+use crate::inbox::Handler;
 use crate::{Bus, PublishError};
-use futures_util::StreamExt;
 use kernel::BoxFuture;
 use kernel::event::Envelope;
 use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions, BasicRejectOptions,
-    ConfirmSelectOptions, ExchangeDeclareOptions, ExchangeDeleteOptions, QueueBindOptions, QueueDeclareOptions,
-    QueueDeleteOptions,
+    BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions, ExchangeDeleteOptions, QueueBindOptions,
+    QueueDeclareOptions, QueueDeleteOptions,
 };
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Channel, Confirmation, Connection, ConnectionProperties, ExchangeKind};
 use std::sync::Arc;
 use std::time::Duration;
-use store::Db;
-use tokio::sync::{Mutex, watch};
+use tokio::sync::Mutex;
 
-const EXCHANGE: &str = "oxcart.events";
-const DEAD_EXCHANGE: &str = "oxcart.dead";
+mod consumer;
+
 /// How long a publish waits for the broker's confirm before the event is retried later.
 const CONFIRM_TIMEOUT: Duration = Duration::from_secs(5);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// The attempt a delivery is, counted by the consumers that put it back.
-const ATTEMPT_HEADER: &str = "x-oxcart-attempt";
-/// Deliveries a consumer holds unacknowledged at once.
-const PREFETCH: u16 = 32;
 
 #[derive(Debug, Clone)]
 pub struct AmqpOptions {
@@ -76,12 +69,14 @@ impl AmqpBus {
         Ok(bus)
     }
 
+    /// Where the relay publishes: a topic exchange routed by event type.
     fn exchange(&self) -> String {
-        format!("{}.{}", self.options.prefix, EXCHANGE.trim_start_matches("oxcart."))
+        format!("{}.events", self.options.prefix)
     }
 
+    /// Where failed deliveries go, routed by their queue's name to its `.dead` queue.
     fn dead_exchange(&self) -> String {
-        format!("{}.{}", self.options.prefix, DEAD_EXCHANGE.trim_start_matches("oxcart."))
+        format!("{}.dead", self.options.prefix)
     }
 
     /// The queue of a consumer group.
@@ -91,12 +86,9 @@ impl AmqpBus {
 
     async fn open(&self) -> lapin::Result<Connection> {
         let properties = ConnectionProperties::default().with_connection_name("oxcart".into());
-        match tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect(&self.url, properties)).await {
-            Ok(connection) => connection,
-            Err(_) => {
-                Err(lapin::ErrorKind::IOError(Arc::new(std::io::Error::from(std::io::ErrorKind::TimedOut))).into())
-            }
-        }
+        tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect(&self.url, properties))
+            .await
+            .unwrap_or_else(|_| Err(timed_out()))
     }
 
     /// The publishing channel, connecting (and declaring the exchanges) first when needed.
@@ -156,105 +148,6 @@ impl AmqpBus {
         *self.link.lock().await = None;
     }
 
-    /// Runs `handler` on its queue until `shutdown`, reconnecting after any failure.
-    pub fn consume(
-        self: &Arc<Self>,
-        db: Db,
-        handler: Arc<dyn Handler>,
-        mut shutdown: watch::Receiver<bool>,
-    ) -> tokio::task::JoinHandle<()> {
-        let bus = self.clone();
-        tokio::spawn(async move {
-            loop {
-                match bus.consume_until_lost(&db, handler.as_ref(), &mut shutdown).await {
-                    Ok(()) => return,
-                    Err(e) => tracing::warn!(group = handler.group(), error = %e, "broker consumer lost; reconnecting"),
-                }
-                tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                    _ = stopped(&mut shutdown) => return,
-                }
-            }
-        })
-    }
-
-    /// Declares the group's queues and consumes; `Ok` on shutdown, `Err` when the link broke.
-    async fn consume_until_lost(
-        &self,
-        db: &Db,
-        handler: &dyn Handler,
-        shutdown: &mut watch::Receiver<bool>,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let connection = self.open().await?;
-        let channel = connection.create_channel().await?;
-        channel.confirm_select(ConfirmSelectOptions::default()).await?;
-        self.declare_exchanges(&channel).await?;
-        let queue = self.queue(handler.group());
-        self.declare_queue(&channel, &queue, handler).await?;
-        channel.basic_qos(PREFETCH, BasicQosOptions::default()).await?;
-        let mut deliveries = channel
-            .basic_consume(queue.as_str().into(), "".into(), BasicConsumeOptions::default(), FieldTable::default())
-            .await?;
-        loop {
-            let delivery = tokio::select! {
-                d = deliveries.next() => d,
-                _ = stopped(shutdown) => {
-                    let _ = connection.close(200, "stopping".into()).await;
-                    return Ok(());
-                }
-            };
-            let delivery = match delivery {
-                Some(Ok(d)) => d,
-                Some(Err(e)) => return Err(e.into()),
-                None => return Err("the broker cancelled the consumer".into()),
-            };
-            let Ok(envelope) = serde_json::from_slice::<Envelope>(&delivery.data) else {
-                tracing::error!(group = handler.group(), "a message that is not an event; dead-lettered");
-                delivery.reject(BasicRejectOptions { requeue: false }).await?;
-                continue;
-            };
-            if !inbox::wants(handler, &envelope) {
-                delivery.ack(BasicAckOptions::default()).await?;
-                continue;
-            }
-            match inbox::deliver(db, handler, &envelope).await {
-                Ok(_) => {
-                    delivery.ack(BasicAckOptions::default()).await?;
-                }
-                Err(e) => {
-                    let attempt = attempt_of(&delivery.properties);
-                    tracing::warn!(group = handler.group(), event = %envelope.id, attempt, error = %e, "consumer failed");
-                    metrics::counter!("oxcart_events_failed_total", "type" => envelope.event_type.clone()).increment(1);
-                    if attempt >= self.options.max_attempts {
-                        tracing::error!(group = handler.group(), event = %envelope.id, "event dead-lettered");
-                        delivery.reject(BasicRejectOptions { requeue: false }).await?;
-                        continue;
-                    }
-                    // Wait a little, so a struggling database is not hammered, then put the
-                    // event back at the end of the queue with its attempt counted; the original
-                    // goes only once the copy is confirmed.
-                    tokio::time::sleep(Duration::from_millis((100 * attempt as u64).min(2_000))).await;
-                    let mut headers = FieldTable::default();
-                    headers.insert(ATTEMPT_HEADER.into(), AMQPValue::LongUInt(attempt + 1));
-                    let properties = delivery.properties.clone().with_headers(headers);
-                    let copy = channel
-                        .basic_publish(
-                            "".into(),
-                            queue.as_str().into(),
-                            BasicPublishOptions::default(),
-                            &delivery.data,
-                            properties,
-                        )
-                        .await?;
-                    match tokio::time::timeout(CONFIRM_TIMEOUT, copy).await {
-                        Ok(Ok(Confirmation::Ack(_))) => delivery.ack(BasicAckOptions::default()).await?,
-                        _ => delivery.nack(BasicNackOptions { requeue: true, multiple: false }).await?,
-                    };
-                }
-            }
-        }
-    }
-
     /// A durable queue with its dead-letter queue beside it.
     async fn declare_queue(&self, channel: &Channel, queue: &str, handler: &dyn Handler) -> lapin::Result<()> {
         let durable = QueueDeclareOptions { durable: true, ..QueueDeclareOptions::default() };
@@ -310,11 +203,6 @@ fn timed_out() -> lapin::Error {
     lapin::ErrorKind::IOError(Arc::new(std::io::Error::from(std::io::ErrorKind::TimedOut))).into()
 }
 
-/// Resolves once `shutdown` turns true (the watch guard must not live across an await).
-async fn stopped(shutdown: &mut watch::Receiver<bool>) {
-    let _ = shutdown.wait_for(|stop| *stop).await;
-}
-
 /// Our patterns (`*`, `order.*`, `order.placed`) as topic bindings: `*` there is one word, so
 /// ours become `#`.
 fn binding(topic: &str) -> String {
@@ -324,15 +212,6 @@ fn binding(topic: &str) -> String {
             Some(prefix) => format!("{prefix}.#"),
             None => t.to_owned(),
         },
-    }
-}
-
-/// Which attempt this delivery is: 1 unless a failed one put it back.
-fn attempt_of(properties: &BasicProperties) -> u32 {
-    let attempt = properties.headers().as_ref().and_then(|h| h.inner().get(ATTEMPT_HEADER).cloned());
-    match attempt {
-        Some(AMQPValue::LongUInt(n)) => n.max(1),
-        _ => 1,
     }
 }
 
