@@ -89,7 +89,8 @@ pub struct BenchArgs {
     /// Live-status streams `follow` holds open at once.
     #[arg(long, default_value_t = 1000)]
     pub followers: usize,
-    /// Where the server serves `/metrics` (`server.metrics_bind`), for `events`.
+    /// Where the server serves `/metrics` (`server.metrics_bind`), for `events` and the
+    /// statements per request of every scenario.
     #[arg(long, default_value = "http://127.0.0.1:9464")]
     pub metrics_url: String,
 }

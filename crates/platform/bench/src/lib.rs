@@ -10,7 +10,8 @@
 //! millisecond timer granularity does not inflate sub-millisecond responses.
 //!
 //! When the server listens on this machine, the report also gives its CPU time per request over
-//! the measured window, read from `/proc` (see `cpu.rs`).
+//! the measured window, read from `/proc` (see `cpu.rs`), and with `metrics_url` the database
+//! statements per request.
 
 mod conn;
 mod cpu;
@@ -56,6 +57,9 @@ pub struct Options {
     pub duration: Duration,
     /// Requests are sent but not recorded for this long first, so connection pools and caches settle.
     pub warmup: Duration,
+    /// Where the server serves Prometheus `/metrics`, if anywhere: the report then gives the
+    /// database statements per request (`oxcart_db_statements_total` over the window).
+    pub metrics_url: Option<String>,
 }
 
 /// Produces the next request path+query (and optionally a JSON body) for a worker; called once per request.

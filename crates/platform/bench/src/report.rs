@@ -62,6 +62,7 @@ impl Tally {
             status_counts: self.status_counts,
             elapsed,
             server_cpu: None,
+            server_statements: None,
             server_rss: None,
         }
     }
@@ -95,13 +96,16 @@ pub struct Report {
     /// The server's CPU time (every process on the port, user and system) over the measured
     /// window, when the server runs on this machine.
     pub server_cpu: Option<Duration>,
+    /// Database statements the server sent over the measured window, when its `/metrics` was
+    /// given and readable.
+    pub server_statements: Option<u64>,
     /// The server's resident memory at the end of the run, in bytes (a server on this machine).
     pub server_rss: Option<u64>,
 }
 
-const WIDTHS: [usize; 10] = [24, 14, 10, 9, 9, 9, 9, 9, 8, 8];
+const WIDTHS: [usize; 11] = [24, 14, 10, 9, 9, 9, 9, 9, 8, 8, 8];
 
-fn row(cells: [&str; 10]) -> String {
+fn row(cells: [&str; 11]) -> String {
     let mut line = format!("{:<w$}", cells[0], w = WIDTHS[0]);
     for (cell, width) in cells.iter().zip(WIDTHS).skip(1) {
         line.push_str(&format!(" {cell:>width$}"));
@@ -111,7 +115,7 @@ fn row(cells: [&str; 10]) -> String {
 
 impl Report {
     pub fn table_header() -> String {
-        row(["scenario", "load", "req/s", "p50", "p99", "p99.9", "max", "cpu/req", "errors", "late"])
+        row(["scenario", "load", "req/s", "p50", "p99", "p99.9", "max", "cpu/req", "stmt/req", "errors", "late"])
     }
 
     /// The server's CPU time per request answered in the window (`None` for a server elsewhere).
@@ -119,6 +123,12 @@ impl Report {
         let cpu = self.server_cpu?;
         let requests = u32::try_from(self.requests).ok().filter(|n| *n > 0)?;
         Some(cpu / requests)
+    }
+
+    /// Database statements per request answered in the window (`None` without `/metrics`).
+    pub fn statements_per_request(&self) -> Option<f64> {
+        let statements = self.server_statements?;
+        (self.requests > 0).then(|| statements as f64 / self.requests as f64)
     }
 
     pub fn table_row(&self) -> String {
@@ -135,6 +145,7 @@ impl Report {
             &human(self.p999),
             &human(self.max),
             &self.cpu_per_request().map_or("-".to_owned(), human),
+            &self.statements_per_request().map_or("-".to_owned(), |n| format!("{n:.1}")),
             &thousands(self.errors),
             &late,
         ])

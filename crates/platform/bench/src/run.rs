@@ -63,6 +63,15 @@ pub async fn run(options: &Options, scenario: Arc<dyn Scenario>) -> anyhow::Resu
         })
     });
 
+    let statements = options.metrics_url.clone().map(|url| {
+        tokio::spawn(async move {
+            sleep_until(measure_start).await;
+            let first = statements_sent(&url).await;
+            sleep_until(end).await;
+            first.zip(statements_sent(&url).await).map(|(first, last)| last.saturating_sub(first))
+        })
+    });
+
     let mut workers = JoinSet::new();
     for (id, conn) in conns.into_iter().enumerate() {
         let worker = Worker {
@@ -93,8 +102,19 @@ pub async fn run(options: &Options, scenario: Arc<dyn Scenario>) -> anyhow::Resu
     if let Some(sampler) = sampler {
         report.server_cpu = sampler.await.ok().flatten();
     }
+    if let Some(statements) = statements {
+        report.server_statements = statements.await.ok().flatten();
+    }
     report.server_rss = server.as_ref().and_then(ServerCpu::resident);
     Ok(report)
+}
+
+/// The server's `oxcart_db_statements_total`; `None` when `/metrics` cannot be read.
+async fn statements_sent(metrics_url: &str) -> Option<u64> {
+    let (status, text) = crate::get_text(metrics_url, "/metrics").await.ok()?;
+    (status == 200).then_some(())?;
+    let line = text.lines().find(|l| l.starts_with("oxcart_db_statements_total"))?;
+    line.rsplit(' ').next()?.parse::<f64>().ok().map(|n| n as u64)
 }
 
 /// Fixed-rate timetable: request `n` is due at `start + n / rate`, whichever worker is free to take it.

@@ -193,6 +193,7 @@ impl Db {
 
     /// Starts a transaction: the unit of every write that matters.
     pub async fn begin(&self) -> Result<Tx> {
+        count_statement();
         let inner = match &self.0.pools {
             Pools::Sqlite { write, .. } => TxInner::Sqlite(write.begin().await?),
             Pools::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
@@ -202,6 +203,7 @@ impl Db {
 
     /// Runs one statement in its own transaction; returns the rows affected.
     pub async fn execute(&self, sql: impl SqlSafeStr, args: Vec<Arg>) -> Result<u64> {
+        count_statement();
         let sql = sql.into_sql_str();
         Ok(match &self.0.pools {
             Pools::Sqlite { write, .. } => bind_sqlite(sqlx::query(sql), args).execute(write).await?.rows_affected(),
@@ -210,6 +212,7 @@ impl Db {
     }
 
     pub async fn fetch_one<T: Row>(&self, sql: impl SqlSafeStr, args: Vec<Arg>) -> Result<T> {
+        count_statement();
         let sql = sql.into_sql_str();
         Ok(match &self.0.pools {
             Pools::Sqlite { read, .. } => bind_sqlite_as(sqlx::query_as(sql), args).fetch_one(read).await?,
@@ -218,6 +221,7 @@ impl Db {
     }
 
     pub async fn fetch_optional<T: Row>(&self, sql: impl SqlSafeStr, args: Vec<Arg>) -> Result<Option<T>> {
+        count_statement();
         let sql = sql.into_sql_str();
         Ok(match &self.0.pools {
             Pools::Sqlite { read, .. } => bind_sqlite_as(sqlx::query_as(sql), args).fetch_optional(read).await?,
@@ -226,6 +230,7 @@ impl Db {
     }
 
     pub async fn fetch_all<T: Row>(&self, sql: impl SqlSafeStr, args: Vec<Arg>) -> Result<Vec<T>> {
+        count_statement();
         let sql = sql.into_sql_str();
         Ok(match &self.0.pools {
             Pools::Sqlite { read, .. } => bind_sqlite_as(sqlx::query_as(sql), args).fetch_all(read).await?,
@@ -290,6 +295,7 @@ impl Tx {
     }
 
     pub async fn execute(&mut self, sql: impl SqlSafeStr, args: Vec<Arg>) -> Result<u64> {
+        count_statement();
         let sql = sql.into_sql_str();
         Ok(match &mut self.inner {
             TxInner::Sqlite(tx) => bind_sqlite(sqlx::query(sql), args).execute(&mut **tx).await?.rows_affected(),
@@ -298,6 +304,7 @@ impl Tx {
     }
 
     pub async fn fetch_one<T: Row>(&mut self, sql: impl SqlSafeStr, args: Vec<Arg>) -> Result<T> {
+        count_statement();
         let sql = sql.into_sql_str();
         Ok(match &mut self.inner {
             TxInner::Sqlite(tx) => bind_sqlite_as(sqlx::query_as(sql), args).fetch_one(&mut **tx).await?,
@@ -306,6 +313,7 @@ impl Tx {
     }
 
     pub async fn fetch_optional<T: Row>(&mut self, sql: impl SqlSafeStr, args: Vec<Arg>) -> Result<Option<T>> {
+        count_statement();
         let sql = sql.into_sql_str();
         Ok(match &mut self.inner {
             TxInner::Sqlite(tx) => bind_sqlite_as(sqlx::query_as(sql), args).fetch_optional(&mut **tx).await?,
@@ -314,6 +322,7 @@ impl Tx {
     }
 
     pub async fn fetch_all<T: Row>(&mut self, sql: impl SqlSafeStr, args: Vec<Arg>) -> Result<Vec<T>> {
+        count_statement();
         let sql = sql.into_sql_str();
         Ok(match &mut self.inner {
             TxInner::Sqlite(tx) => bind_sqlite_as(sqlx::query_as(sql), args).fetch_all(&mut **tx).await?,
@@ -338,6 +347,7 @@ impl Tx {
     }
 
     pub async fn commit(self) -> Result<()> {
+        count_statement();
         match self.inner {
             TxInner::Sqlite(tx) => tx.commit().await?,
             TxInner::Postgres(tx) => tx.commit().await?,
@@ -349,6 +359,7 @@ impl Tx {
     }
 
     pub async fn rollback(self) -> Result<()> {
+        count_statement();
         match self.inner {
             TxInner::Sqlite(tx) => tx.rollback().await?,
             TxInner::Postgres(tx) => tx.rollback().await?,
@@ -388,6 +399,12 @@ fn bind_sqlite_as<T>(q: SqliteQueryAs<T>, args: Vec<Arg>) -> SqliteQueryAs<T> {
 }
 fn bind_pg_as<T>(q: PgQueryAs<T>, args: Vec<Arg>) -> PgQueryAs<T> {
     bind_all!(q, args)
+}
+
+/// Statements sent (BEGIN and COMMIT included), for `/metrics`: what a request costs is mostly
+/// how many round trips to the database it makes.
+fn count_statement() {
+    metrics::counter!("oxcart_db_statements_total").increment(1);
 }
 
 /// The url without its password, for error messages and logs.

@@ -225,6 +225,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                 load,
                 duration: Duration::from_secs(args.duration),
                 warmup: Duration::from_secs(args.warmup),
+                metrics_url: Some(args.metrics_url.clone()),
             };
             reports.push(bench::run(&options, scenario.clone()).await?);
         }
@@ -235,7 +236,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     }
     match reports.last().and_then(|r| r.server_rss) {
         Some(rss) => println!(
-            "cpu/req: the server's CPU time per request (from /proc); its RSS after the runs: {} MB",
+            "cpu/req: the server's CPU time per request (from /proc); stmt/req: its database statements \
+             per request (from /metrics); its RSS after the runs: {} MB",
             rss / 1_000_000
         ),
         None => println!("cpu/req: only for a server on this machine"),

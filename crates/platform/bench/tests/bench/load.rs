@@ -12,7 +12,7 @@ fn paths(paths: &[&str]) -> Arc<dyn Scenario> {
 }
 
 fn options(base_url: String, load: Load, duration_ms: u64) -> Options {
-    Options { base_url, load, duration: Duration::from_millis(duration_ms), warmup: Duration::ZERO }
+    Options { base_url, load, duration: Duration::from_millis(duration_ms), warmup: Duration::ZERO, metrics_url: None }
 }
 
 async fn run(options: &Options, scenario: Arc<dyn Scenario>) -> Report {
