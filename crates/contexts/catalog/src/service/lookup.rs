@@ -2,10 +2,8 @@
 
 use super::CatalogService;
 use crate::api::{VariantInfo, VariantLookup};
-use crate::store::images::first_images;
 use crate::store::products::{self as sql, VariantInfoRow};
 use kernel::{BoxFuture, Result};
-use std::collections::HashMap;
 
 impl VariantLookup for CatalogService {
     fn variants_by_id<'a>(&'a self, ids: &'a [String]) -> BoxFuture<'a, Result<Vec<VariantInfo>>> {
@@ -33,14 +31,6 @@ impl VariantLookup for CatalogService {
 impl CatalogService {
     async fn variant_infos(&self, rows: Vec<VariantInfoRow>) -> Result<Vec<VariantInfo>> {
         let taxonomy = self.taxonomy().await?;
-        let mut product_ids: Vec<String> = rows.iter().map(|r| r.product_id.clone()).collect();
-        product_ids.sort_unstable();
-        product_ids.dedup();
-        let images: HashMap<String, String> = first_images(&mut self.db.clone(), &product_ids)
-            .await?
-            .into_iter()
-            .map(|i| (i.product_id.clone(), i.object_key))
-            .collect();
         Ok(rows
             .into_iter()
             .map(|r| VariantInfo {
@@ -49,7 +39,7 @@ impl CatalogService {
                     .as_deref()
                     .map(|c| taxonomy.path(c).into_iter().map(|c| c.id.clone()).collect())
                     .unwrap_or_default(),
-                image: images.get(&r.product_id).map(|k| self.thumbnail_url(k)),
+                image: r.image_key.as_deref().map(|k| self.thumbnail_url(k)),
                 variant_id: r.id,
                 product_id: r.product_id,
                 seller_id: r.seller_id,

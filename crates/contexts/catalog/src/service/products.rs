@@ -10,7 +10,7 @@ use crate::dto::{
     PriceRange, ProductCreate, ProductDto, ProductOption, ProductSummary, ProductUpdate, RatingSummary,
     SellerProductQuery,
 };
-use crate::store::images::{self as image_sql, ImageRow};
+use crate::store::images::ImageRow;
 use crate::store::products::{self as sql, ProductRow, VariantRow};
 use kernel::auth::{Principal, Role};
 use kernel::id::new_id;
@@ -304,12 +304,9 @@ impl CatalogService {
     pub(crate) async fn product_detail(&self, key: &str, any_status: bool) -> Result<ProductDto> {
         // The public page may lag a read replica's delay (it is cached as long anyway); what an
         // owner or admin sees right after a change comes from the primary.
-        let mut db = if any_status { self.db.clone() } else { self.db.reads() };
-        let row =
-            if any_status { sql::product_get(&mut db, key).await? } else { sql::product_visible(&mut db, key).await? };
-        let row = row.ok_or_else(product_not_found)?;
-        let variants = sql::variants_of(&mut db, &row.id).await?;
-        let images = image_sql::images_of(&mut db, &row.id).await?;
+        let db = if any_status { self.db.clone() } else { self.db.reads() };
+        let (row, variants, images) =
+            crate::store::page::product_page(&db, key, !any_status).await?.ok_or_else(product_not_found)?;
         let t = self.taxonomy().await?;
         Ok(self.product_dto(&t, row, variants, images))
     }

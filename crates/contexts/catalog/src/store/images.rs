@@ -3,7 +3,7 @@
 use kernel::time::Timestamp;
 use store::{AssertSqlSafe, Query, Result, Tx, args};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct ImageRow {
     pub id: String,
     pub product_id: String,
@@ -15,7 +15,7 @@ pub struct ImageRow {
     pub position: i64,
 }
 
-const COLUMNS: &str = "id, product_id, object_key, content_type, width, height, alt, position";
+pub(crate) const COLUMNS: &str = "id, product_id, object_key, content_type, width, height, alt, position";
 
 pub async fn image_insert(tx: &mut Tx, i: &ImageRow) -> Result<()> {
     tx.execute(

@@ -2,6 +2,7 @@
 
 pub mod bulk;
 pub mod images;
+pub mod page;
 pub mod products;
 pub mod reviews;
 pub mod taxonomy;

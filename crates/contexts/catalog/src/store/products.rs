@@ -23,10 +23,10 @@ pub struct ProductRow {
     pub updated_at: i64,
 }
 
-const PRODUCT_COLUMNS: &str = "p.id, p.seller_id, p.slug, p.title, p.description, p.brand_id, p.category_id, \
+pub(crate) const PRODUCT_COLUMNS: &str = "p.id, p.seller_id, p.slug, p.title, p.description, p.brand_id, p.category_id, \
     p.status, p.attributes, p.options, p.rating_count, p.rating_sum, p.rating_hist, p.created_at, p.updated_at";
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct VariantRow {
     pub id: String,
     pub product_id: String,
@@ -44,7 +44,7 @@ pub struct VariantRow {
     pub position: i64,
 }
 
-const VARIANT_COLUMNS: &str = "id, product_id, sku, title, option_values, price_minor, compare_at_minor, currency, \
+pub(crate) const VARIANT_COLUMNS: &str = "id, product_id, sku, title, option_values, price_minor, compare_at_minor, currency, \
     weight_g, length_mm, width_mm, height_mm, barcode, position";
 
 pub async fn product_insert(tx: &mut Tx, p: &ProductRow) -> Result<()> {
@@ -306,6 +306,8 @@ pub struct VariantInfoRow {
     pub category_id: Option<String>,
     pub weight_g: Option<i64>,
     pub sellable: i64,
+    /// The object key of the product's first picture.
+    pub image_key: Option<String>,
 }
 
 /// Variants whose `column` (`v.id` or `v.sku`) is among `keys`.
@@ -316,7 +318,9 @@ pub async fn variant_infos(q: &mut impl Query, column: &'static str, keys: &[Str
     let sql = format!(
         "SELECT v.id, v.product_id, p.seller_id, v.sku, p.slug, p.title AS product_title, v.title AS variant_title,
                 v.price_minor, v.compare_at_minor, v.currency, p.category_id, v.weight_g,
-                CAST(CASE WHEN {VISIBLE} THEN 1 ELSE 0 END AS BIGINT) AS sellable
+                CAST(CASE WHEN {VISIBLE} THEN 1 ELSE 0 END AS BIGINT) AS sellable,
+                (SELECT i.object_key FROM catalog_images i WHERE i.product_id = v.product_id
+                 ORDER BY i.position, i.id LIMIT 1) AS image_key
          FROM catalog_variants v JOIN catalog_products p ON p.id = v.product_id
          WHERE {column} IN ({})",
         store::placeholders(1, keys.len())
