@@ -112,10 +112,17 @@ pub async fn area_list(q: &mut impl Query, zone_ids: &[String]) -> Result<Vec<Ar
 
 /// Every area in `country`, of whatever zone, oldest zone first: the candidates for a
 /// destination there, in the order ties between zones are broken in.
-pub async fn areas_in_country(q: &mut impl Query, country: &str) -> Result<Vec<AreaRow>> {
+/// Every zone's areas, zones oldest first.
+pub async fn areas_all(q: &mut impl Query) -> Result<Vec<AreaRow>> {
     let sql = "SELECT a.zone_id, a.country, a.region FROM shipping_zone_areas a
-        JOIN shipping_zones z ON z.id = a.zone_id WHERE a.country = $1 ORDER BY z.created_at, z.id, a.region";
-    q.fetch_all(Sql::from(sql), args![country]).await
+        JOIN shipping_zones z ON z.id = a.zone_id ORDER BY z.created_at, z.id, a.region";
+    q.fetch_all(Sql::from(sql), args![]).await
+}
+
+/// Every method of every zone, oldest first.
+pub async fn methods_all(q: &mut impl Query) -> Result<Vec<MethodRow>> {
+    let sql = format!("SELECT {METHOD_COLUMNS} FROM shipping_methods ORDER BY created_at, id");
+    q.fetch_all(Sql::from(AssertSqlSafe(sql)), args![]).await
 }
 
 pub async fn method_insert(tx: &mut Tx, m: &MethodRow) -> Result<()> {

@@ -62,12 +62,6 @@ pub async fn rule_list(q: &mut impl Query) -> Result<Vec<RuleRow>> {
     q.fetch_all(Sql::from(store::AssertSqlSafe(sql)), args![]).await
 }
 
-/// The rules that may cover a destination: its country's, and its region's.
-pub async fn rules_for(q: &mut impl Query, country: &str, region: &str) -> Result<Vec<RuleRow>> {
-    let sql = format!("{SELECT} WHERE country = $1 AND region IN ('', $2) ORDER BY region");
-    q.fetch_all(Sql::from(store::AssertSqlSafe(sql)), args![country, region]).await
-}
-
 pub async fn rule_any(q: &mut impl Query) -> Result<bool> {
     let found: Option<(String,)> = q.fetch_optional(Sql::from("SELECT id FROM tax_rules LIMIT 1"), args![]).await?;
     Ok(found.is_some())

@@ -11,6 +11,7 @@ pub mod id;
 pub mod json;
 pub mod page;
 pub mod query;
+pub mod snapshot;
 pub mod time;
 
 pub use error::{Error, ErrorKind, FieldError, Result, Validation};

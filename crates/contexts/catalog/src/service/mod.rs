@@ -17,10 +17,11 @@ pub use taxonomy::Taxonomy;
 
 use cache::Cache;
 use kernel::auth::{Principal, Role};
+use kernel::snapshot::Snapshot;
 use kernel::{Error, Result};
 use media::ObjectStore;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 use store::Db;
 
 #[derive(Debug, Clone)]
@@ -52,7 +53,7 @@ pub struct CatalogService {
     cache: Arc<dyn Cache>,
     objects: Arc<dyn ObjectStore>,
     config: CatalogConfig,
-    taxonomy: RwLock<Option<(Instant, Arc<Taxonomy>)>>,
+    taxonomy: Snapshot<Taxonomy>,
     /// Who bought what, for verified reviews; set once the orders context exists.
     /// Weak: orders holds the catalog too, and a cycle would keep both (and their pools)
     /// alive after the application is dropped.
@@ -64,7 +65,14 @@ const TAXONOMY_TTL: Duration = Duration::from_secs(30);
 
 impl CatalogService {
     pub fn new(db: Db, cache: Arc<dyn Cache>, objects: Arc<dyn ObjectStore>, config: CatalogConfig) -> Self {
-        Self { db, cache, objects, config, taxonomy: RwLock::new(None), purchases: std::sync::OnceLock::new() }
+        Self {
+            db,
+            cache,
+            objects,
+            config,
+            taxonomy: Snapshot::new(TAXONOMY_TTL),
+            purchases: std::sync::OnceLock::new(),
+        }
     }
 
     /// Hands the catalog what tells a verified purchase; a second call changes nothing.
@@ -98,18 +106,11 @@ impl CatalogService {
 
     /// Categories and brands, from memory when fresh.
     pub async fn taxonomy(&self) -> Result<Arc<Taxonomy>> {
-        if let Some((at, t)) = self.taxonomy.read().unwrap_or_else(|p| p.into_inner()).as_ref()
-            && at.elapsed() < TAXONOMY_TTL
-        {
-            return Ok(t.clone());
-        }
-        let t = Arc::new(Taxonomy::load(&self.db).await?);
-        *self.taxonomy.write().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), t.clone()));
-        Ok(t)
+        self.taxonomy.get(|| Taxonomy::load(&self.db)).await
     }
 
     fn taxonomy_forget(&self) {
-        *self.taxonomy.write().unwrap_or_else(|p| p.into_inner()) = None;
+        self.taxonomy.forget();
     }
 
     /// Evicts what the cache holds about one product (by id and by each slug it had).

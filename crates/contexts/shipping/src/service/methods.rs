@@ -24,6 +24,7 @@ impl ShippingService {
         let row = valid.into_row(new_id("shm"), zone.id, now, now);
         sql::method_insert(&mut tx, &row).await.map_err(code_taken)?;
         tx.commit().await?;
+        self.rates_forget();
         Ok(method_dto(row, &self.config.currency))
     }
 
@@ -44,6 +45,7 @@ impl ShippingService {
             return Err(method_not_found());
         }
         tx.commit().await?;
+        self.rates_forget();
         Ok(method_dto(row, &self.config.currency))
     }
 
@@ -55,6 +57,7 @@ impl ShippingService {
             return Err(method_not_found());
         }
         tx.commit().await?;
+        self.rates_forget();
         Ok(())
     }
 }

@@ -17,9 +17,11 @@ use crate::dto::{ShippingMethodDto, ShippingRate, ZoneDto};
 use crate::settings::WebhookSecret;
 use crate::store::{AreaRow, MethodRow, ZoneRow};
 use kernel::auth::{Principal, Role};
+use kernel::snapshot::Snapshot;
 use kernel::time::Timestamp;
 use kernel::{Error, Result};
 use std::collections::BTreeMap;
+use std::time::Duration;
 use store::Db;
 
 /// What the shipping service is set up with.
@@ -37,15 +39,42 @@ pub struct ShippingConfig {
 pub struct ShippingService {
     db: Db,
     config: ShippingConfig,
+    /// Zones and methods, read on every cart and checkout and changed a few times a year.
+    rates: Snapshot<Rates>,
 }
+
+/// Every zone's areas and every method, as quotes read them.
+pub(crate) struct Rates {
+    pub areas: Vec<AreaRow>,
+    pub methods: Vec<MethodRow>,
+}
+
+/// Another replica's change to zones or methods is quoted within this long.
+const RATES_TTL: Duration = Duration::from_secs(10);
 
 impl ShippingService {
     pub fn new(db: Db, config: ShippingConfig) -> Self {
-        Self { db, config }
+        Self { db, config, rates: Snapshot::new(RATES_TTL) }
     }
 
     pub fn config(&self) -> &ShippingConfig {
         &self.config
+    }
+
+    pub(crate) async fn rates(&self) -> Result<std::sync::Arc<Rates>> {
+        self.rates
+            .get(|| async {
+                let mut db = self.db.clone();
+                let areas = crate::store::areas_all(&mut db).await?;
+                let methods = crate::store::methods_all(&mut db).await?;
+                Ok(Rates { areas, methods })
+            })
+            .await
+    }
+
+    /// After a committed change to zones or methods.
+    fn rates_forget(&self) {
+        self.rates.forget();
     }
 }
 

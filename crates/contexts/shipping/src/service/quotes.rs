@@ -6,7 +6,7 @@ use crate::api::{Parcel, ShippingOption, ShippingQuotes, ShippingRequest};
 use crate::domain::{Area, Zone, zone_for};
 use crate::dto::ShippingQuoteInput;
 use crate::dto::{MAX_PARCELS, MAX_VALUE, MAX_WEIGHT_G, SellerShippingDto, ShippingOptionDto, ShippingQuoteDto};
-use crate::store::{self as sql, MethodRow};
+use crate::store::MethodRow;
 use kernel::ErrorKind::Invalid;
 use kernel::geo::Destination;
 use kernel::{BoxFuture, Error, Result, Validation};
@@ -82,18 +82,17 @@ impl ShippingService {
 
     /// The active methods of the zone serving `to`, oldest first; none when no zone does.
     async fn serving_methods(&self, to: &Destination) -> Result<Vec<MethodRow>> {
-        let mut db = self.db.clone();
+        let rates = self.rates().await?;
         let mut zones: Vec<Zone> = Vec::new();
-        for a in sql::areas_in_country(&mut db, &to.country).await? {
-            let area = Area { country: a.country, region: Some(a.region).filter(|r| !r.is_empty()) };
+        for a in rates.areas.iter().filter(|a| a.country == to.country) {
+            let area = Area { country: a.country.clone(), region: Some(a.region.clone()).filter(|r| !r.is_empty()) };
             match zones.iter_mut().find(|z| z.id == a.zone_id) {
                 Some(z) => z.areas.push(area),
-                None => zones.push(Zone { id: a.zone_id, areas: vec![area] }),
+                None => zones.push(Zone { id: a.zone_id.clone(), areas: vec![area] }),
             }
         }
         let Some(zone) = zone_for(&zones, to) else { return Ok(Vec::new()) };
-        let methods = sql::method_list(&mut db, std::slice::from_ref(&zone.id)).await?;
-        Ok(methods.into_iter().filter(|m| m.active).collect())
+        Ok(rates.methods.iter().filter(|m| m.zone_id == zone.id && m.active).cloned().collect())
     }
 
     /// The public quote: the options for what the storefront sends, in the store's currency.

@@ -64,6 +64,7 @@ impl ShippingService {
             }
         }
         tx.commit().await?;
+        self.rates_forget();
         Ok(())
     }
 }

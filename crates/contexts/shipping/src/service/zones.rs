@@ -21,6 +21,7 @@ impl ShippingService {
         sql::zone_insert(&mut tx, &row).await?;
         sql::areas_replace(&mut tx, &row.id, &valid.areas).await?;
         tx.commit().await?;
+        self.rates_forget();
         Ok(zone_dto(row, &area_rows(&valid.areas), Vec::new(), &self.config.currency))
     }
 
@@ -59,6 +60,7 @@ impl ShippingService {
         sql::areas_replace(&mut tx, &zone.id, &valid.areas).await?;
         let methods = sql::method_list(&mut tx, std::slice::from_ref(&zone.id)).await?;
         tx.commit().await?;
+        self.rates_forget();
         Ok(zone_dto(zone, &area_rows(&valid.areas), methods, &self.config.currency))
     }
 
@@ -71,6 +73,7 @@ impl ShippingService {
             return Err(zone_not_found());
         }
         tx.commit().await?;
+        self.rates_forget();
         Ok(())
     }
 

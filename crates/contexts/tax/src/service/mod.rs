@@ -8,19 +8,40 @@ use crate::domain::Rule;
 use crate::dto::TaxRuleDto;
 use crate::store::RuleRow;
 use kernel::auth::{Principal, Role};
+use kernel::snapshot::Snapshot;
 use kernel::time::Timestamp;
 use kernel::{Error, Result};
+use std::time::Duration;
 use store::Db;
 
 pub struct TaxService {
     db: Db,
     /// The store's currency: every amount taxed is in it.
     currency: String,
+    /// Every rule, read on every cart and checkout and changed a few times a year.
+    rules: Snapshot<Vec<Rule>>,
 }
+
+/// Another replica's change to the rules is quoted within this long.
+const RULES_TTL: Duration = Duration::from_secs(10);
 
 impl TaxService {
     pub fn new(db: Db, currency: &str) -> Self {
-        Self { db, currency: currency.to_owned() }
+        Self { db, currency: currency.to_owned(), rules: Snapshot::new(RULES_TTL) }
+    }
+
+    async fn rules(&self) -> Result<std::sync::Arc<Vec<Rule>>> {
+        self.rules
+            .get(|| async {
+                let rows = crate::store::rule_list(&mut self.db.clone()).await?;
+                Ok(rows.into_iter().map(rule_domain).collect())
+            })
+            .await
+    }
+
+    /// After a committed change to the rules.
+    fn rules_forget(&self) {
+        self.rules.forget();
     }
 }
 

@@ -1,8 +1,8 @@
 //! Taxing a basket: what checkout and the cart call through [`TaxQuotes`], the public quote,
 //! and the demo shop's rules.
 
+use super::TaxService;
 use super::rules::rule_row;
-use super::{TaxService, rule_domain};
 use crate::api::{AppliedRule, LineTax, TaxLine, TaxQuote, TaxQuotes, TaxRequest};
 use crate::domain::{rule_for, taxes};
 use crate::dto::{AppliedRuleDto, LineTaxDto, MAX_AMOUNT, MAX_LINES, TaxQuoteDto, TaxQuoteInput, TaxRuleInput};
@@ -40,9 +40,7 @@ impl TaxService {
             return Err(Error::new(Invalid, "invalid_destination", "The country must be a two-letter ISO code."));
         }
         amounts_check(&request.lines, request.shipping)?;
-        let region = to.region.clone().unwrap_or_default();
-        let rules: Vec<_> =
-            sql::rules_for(&mut self.db.clone(), &to.country, &region).await?.into_iter().map(rule_domain).collect();
+        let rules = self.rules().await?;
         let rule = rule_for(&rules, &to);
         let amounts: Vec<i64> = request.lines.iter().map(|l| l.amount).collect();
         let t = taxes(rule, &amounts, request.shipping);
@@ -105,6 +103,7 @@ impl TaxService {
             sql::rule_insert(&mut tx, &rule_row(input, new_id("txr"), now, now)?).await?;
         }
         tx.commit().await?;
+        self.rules_forget();
         Ok(())
     }
 }

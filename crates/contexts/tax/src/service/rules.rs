@@ -18,6 +18,7 @@ impl TaxService {
         let mut tx = self.db.begin().await?;
         sql::rule_insert(&mut tx, &row).await.map_err(rule_exists)?;
         tx.commit().await?;
+        self.rules_forget();
         Ok(rule_dto(row))
     }
 
@@ -51,6 +52,7 @@ impl TaxService {
             return Err(rule_not_found());
         }
         tx.commit().await?;
+        self.rules_forget();
         Ok(rule_dto(row))
     }
 
@@ -61,6 +63,7 @@ impl TaxService {
             return Err(rule_not_found());
         }
         tx.commit().await?;
+        self.rules_forget();
         Ok(())
     }
 }

@@ -111,3 +111,27 @@ async fn storefronts_get_quotes_without_credentials() {
     assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed".into()));
     assert_eq!(r.json()["errors"][0]["field"], "shipping");
 }
+
+/// Rules are quoted from memory; a change through the API is quoted from the next request on.
+#[tokio::test]
+async fn a_changed_rule_is_quoted_at_once() {
+    for backend in testkit::backends() {
+        let app = TestApp::spawn(&backend).await;
+        let (admin, _) = app.user_with_role("admin@example.com", kernel::auth::Role::Admin).await;
+        let svc = &app.app.tax;
+        let quote = || async { svc.tax_quote(&request("US", None, &[10_000], 0)).await.expect("quote").total };
+        assert_eq!(quote().await, 0, "no rule yet: {}", backend.name());
+        let body = json!({"name": "Federal", "country": "US", "rate_bps": 100, "inclusive": false});
+        let r = app.post("/api/v1/tax/rules", body, Some(&admin)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        assert_eq!(quote().await, 100, "a new rule");
+        let id = r.json()["id"].as_str().expect("id").to_owned();
+        let path = format!("/api/v1/tax/rules/{id}");
+        let r = app.call(axum::http::Method::PATCH, &path, Some(json!({"rate_bps": 250})), Some(&admin)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(quote().await, 250, "a changed rate");
+        let r = app.call(axum::http::Method::DELETE, &path, None, Some(&admin)).await;
+        assert!(r.status.is_success(), "{}", r.text);
+        assert_eq!(quote().await, 0, "a deleted rule");
+    }
+}
