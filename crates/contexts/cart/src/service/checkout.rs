@@ -1,7 +1,7 @@
 //! The cart as checkout reads it ([`CartCheckout`]): the same checks and prices as the
 //! customer's view, as plain data for the orders context.
 
-use super::view::{Assessed, PricedCart};
+use super::view::{Assessed, Known, PricedCart};
 use super::{Caller, CartService, cart_not_found};
 use crate::api::{AppliedPromotion, CartCheckout, CheckoutCart, CheckoutLine, Estimates, LineBlocker, OrderedLine};
 use kernel::{BoxFuture, Result};
@@ -18,7 +18,8 @@ impl CartCheckout for CartService {
         Box::pin(async move {
             let loaded = self.resolve(caller, false).await?.ok_or_else(cart_not_found)?;
             let estimates = estimates.unwrap_or(self.deps.estimates.as_ref());
-            Ok(checkout_cart(self.priced(loaded.doc, caller, estimates).await?, &self.config.currency))
+            let priced = self.priced(loaded.doc, caller, estimates, &mut Known::default()).await?;
+            Ok(checkout_cart(priced, &self.config.currency))
         })
     }
 
@@ -29,10 +30,8 @@ impl CartCheckout for CartService {
         ordered: &'a [OrderedLine],
     ) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            if self.resolve(caller, false).await?.is_none() {
-                return Ok(());
-            }
-            self.mutate(caller, |doc| {
+            let Some(loaded) = self.resolve(caller, false).await? else { return Ok(()) };
+            self.mutate_from(caller, Some(loaded), |doc| {
                 if doc.orders.iter().any(|o| o == order_id) {
                     return Ok(());
                 }

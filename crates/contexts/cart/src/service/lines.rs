@@ -1,5 +1,6 @@
 //! Changing a cart: lines and discount codes. Each answers the cart as it now stands.
 
+use super::view::Known;
 use super::{Caller, CartService};
 use crate::domain;
 use crate::dto::CartDto;
@@ -20,9 +21,15 @@ impl CartService {
     pub async fn line_add(&self, caller: &Caller, variant_id: &str, quantity: &Value) -> Result<CartDto> {
         let limits = self.limits();
         let q = domain::quantity(quantity, limits)?;
-        let (price, available) = self.buyable(variant_id).await?;
+        let loaded = self.resolve(caller, true).await?.ok_or_else(super::cart_not_found)?;
+        // The new line and those already there in one read: the answer shows them all.
+        let mut known = Known::default();
+        let mut ids: Vec<&str> = loaded.doc.lines.iter().map(|l| l.variant_id.as_str()).collect();
+        ids.push(variant_id);
+        self.learn(&mut known, &ids).await?;
+        let (price, available) = buyable(&known, variant_id)?;
         let (doc, token) = self
-            .mutate(caller, |doc| {
+            .mutate_from(caller, Some(loaded), |doc| {
                 let now = Timestamp::now().as_micros();
                 match doc.lines.iter_mut().find(|l| l.variant_id == variant_id) {
                     Some(line) => {
@@ -53,17 +60,23 @@ impl CartService {
             })
             .await?;
         metrics::counter!("oxcart_cart_adds_total").increment(1);
-        self.view(doc, token, caller).await
+        self.view_known(doc, token, caller, &mut known).await
     }
 
     /// Sets a line's quantity (1 or more; removing is its own action).
     pub async fn line_update(&self, caller: &Caller, variant_id: &str, quantity: &Value) -> Result<CartDto> {
         let limits = self.limits();
         let q = domain::quantity(quantity, limits)?;
-        self.require_line(caller, variant_id).await?;
-        let (price, available) = self.buyable(variant_id).await?;
+        let loaded = self.resolve(caller, false).await?.ok_or_else(line_not_found)?;
+        if !loaded.doc.lines.iter().any(|l| l.variant_id == variant_id) {
+            return Err(line_not_found());
+        }
+        let mut known = Known::default();
+        let ids: Vec<&str> = loaded.doc.lines.iter().map(|l| l.variant_id.as_str()).collect();
+        self.learn(&mut known, &ids).await?;
+        let (price, available) = buyable(&known, variant_id)?;
         let (doc, _) = self
-            .mutate(caller, |doc| {
+            .mutate_from(caller, Some(loaded), |doc| {
                 let line = doc.lines.iter_mut().find(|l| l.variant_id == variant_id).ok_or_else(line_not_found)?;
                 check_quantity(q, available, limits.max_quantity_per_line)?;
                 line.quantity = q;
@@ -71,7 +84,7 @@ impl CartService {
                 Ok(())
             })
             .await?;
-        self.view(doc, None, caller).await
+        self.view_known(doc, None, caller, &mut known).await
     }
 
     pub async fn line_remove(&self, caller: &Caller, variant_id: &str) -> Result<CartDto> {
@@ -88,11 +101,9 @@ impl CartService {
 
     /// Empties the cart (lines and codes).
     pub async fn cart_clear(&self, caller: &Caller) -> Result<CartDto> {
-        if self.resolve(caller, false).await?.is_none() {
-            return Ok(self.empty_view());
-        }
+        let Some(loaded) = self.resolve(caller, false).await? else { return Ok(self.empty_view()) };
         let (doc, _) = self
-            .mutate(caller, |doc| {
+            .mutate_from(caller, Some(loaded), |doc| {
                 doc.lines.clear();
                 doc.codes.clear();
                 Ok(())
@@ -119,7 +130,8 @@ impl CartService {
                 format!("A cart takes {} discount code(s) at a time; remove one first.", self.config.max_codes),
             ));
         }
-        let (assessed, _) = self.assess(&loaded.doc).await?;
+        let mut known = Known::default();
+        let (assessed, _) = self.assess(&loaded.doc, &mut known).await?;
         let mut request = self.price_request(&loaded.doc, &assessed, caller, self.deps.estimates.as_ref()).await?;
         request.codes.push(code.clone());
         let priced = self.deps.pricing.price(&request).await?;
@@ -128,14 +140,14 @@ impl CartService {
             return Err(code_refused(reason, message));
         }
         let (doc, _) = self
-            .mutate(caller, |doc| {
+            .mutate_from(caller, Some(loaded), |doc| {
                 if !doc.codes.contains(&code) {
                     doc.codes.push(code.clone());
                 }
                 Ok(())
             })
             .await?;
-        self.view(doc, None, caller).await
+        self.view_known(doc, None, caller, &mut known).await
     }
 
     pub async fn code_remove(&self, caller: &Caller, code: &str) -> Result<CartDto> {
@@ -153,31 +165,19 @@ impl CartService {
             .await?;
         self.view(doc, None, caller).await
     }
+}
 
-    /// The variant's current price and available stock, or why it cannot go in a cart.
-    async fn buyable(&self, variant_id: &str) -> Result<(i64, i64)> {
-        let found = self.deps.catalog.variants_by_id(&[variant_id.to_owned()]).await?;
-        let variant = found.into_iter().next().ok_or_else(|| {
-            Error::new(ErrorKind::Invalid, "unknown_variant", "No such variant.")
-                .with_errors(vec![kernel::FieldError { field: "variant_id".into(), message: "no such variant".into() }])
-        })?;
-        if !variant.sellable {
-            return Err(Error::new(
-                ErrorKind::Invalid,
-                "variant_unavailable",
-                "This item is not for sale at the moment.",
-            )
+/// The variant's current price and available stock, or why it cannot go in a cart.
+fn buyable(known: &Known, variant_id: &str) -> Result<(i64, i64)> {
+    let variant = known.variant(variant_id).ok_or_else(|| {
+        Error::new(ErrorKind::Invalid, "unknown_variant", "No such variant.")
+            .with_errors(vec![kernel::FieldError { field: "variant_id".into(), message: "no such variant".into() }])
+    })?;
+    if !variant.sellable {
+        return Err(Error::new(ErrorKind::Invalid, "variant_unavailable", "This item is not for sale at the moment.")
             .with_errors(vec![kernel::FieldError { field: "variant_id".into(), message: "not for sale".into() }]));
-        }
-        let available = self.deps.stock.available(std::slice::from_ref(&variant.sku)).await?;
-        Ok((variant.price, available.get(&variant.sku).copied().unwrap_or(0)))
     }
-
-    /// 404 unless the caller's cart has a line for this variant (without making a cart).
-    async fn require_line(&self, caller: &Caller, variant_id: &str) -> Result<()> {
-        let loaded = self.resolve(caller, false).await?.ok_or_else(line_not_found)?;
-        if loaded.doc.lines.iter().any(|l| l.variant_id == variant_id) { Ok(()) } else { Err(line_not_found()) }
-    }
+    Ok((variant.price, known.available(&variant.sku)))
 }
 
 fn check_quantity(quantity: i64, available: i64, cap: i64) -> Result<()> {

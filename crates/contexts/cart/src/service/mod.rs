@@ -167,10 +167,25 @@ impl CartService {
     async fn mutate(
         &self,
         caller: &Caller,
+        change: impl FnMut(&mut CartDoc) -> Result<()>,
+    ) -> Result<(CartDoc, Option<String>)> {
+        self.mutate_from(caller, None, change).await
+    }
+
+    /// [`Self::mutate`] starting from a cart the request has just loaded (`first`), so the
+    /// first attempt does not load it again.
+    async fn mutate_from(
+        &self,
+        caller: &Caller,
+        mut first: Option<Loaded>,
         mut change: impl FnMut(&mut CartDoc) -> Result<()>,
     ) -> Result<(CartDoc, Option<String>)> {
         for _ in 0..ATTEMPTS {
-            let Loaded { mut doc, new_token } = self.resolve(caller, true).await?.ok_or_else(cart_not_found)?;
+            let loaded = match first.take() {
+                Some(loaded) => loaded,
+                None => self.resolve(caller, true).await?.ok_or_else(cart_not_found)?,
+            };
+            let Loaded { mut doc, new_token } = loaded;
             change(&mut doc)?;
             let now = Timestamp::now();
             doc.updated_at = now.as_micros();

@@ -77,22 +77,57 @@ impl Assessed {
     }
 }
 
+/// What the catalog and the stock said of variants earlier in this request, so that a change
+/// and the answer after it read each variant once.
+#[derive(Default)]
+pub(super) struct Known {
+    /// `None`: asked, and the catalog has no such variant.
+    variants: HashMap<String, Option<VariantInfo>>,
+    stock: HashMap<String, i64>,
+}
+
+impl Known {
+    pub fn variant(&self, id: &str) -> Option<&VariantInfo> {
+        self.variants.get(id).and_then(Option::as_ref)
+    }
+
+    pub fn available(&self, sku: &str) -> i64 {
+        self.stock.get(sku).copied().unwrap_or(0)
+    }
+}
+
 impl CartService {
+    /// Reads the variants of `ids` not yet in `known`, and their stock: one read of each.
+    pub(super) async fn learn(&self, known: &mut Known, ids: &[&str]) -> Result<()> {
+        let mut missing: Vec<String> =
+            ids.iter().filter(|id| !known.variants.contains_key(**id)).map(|id| (*id).to_owned()).collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let found = self.deps.catalog.variants_by_id(&missing).await?;
+        let skus: Vec<String> = found.iter().map(|v| v.sku.clone()).collect();
+        if !skus.is_empty() {
+            known.stock.extend(self.deps.stock.available(&skus).await?);
+        }
+        known.variants.extend(missing.into_iter().map(|id| (id, None)));
+        known.variants.extend(found.into_iter().map(|v| (v.variant_id.clone(), Some(v))));
+        Ok(())
+    }
+
     /// Checks every line against the catalog and stock; lines whose price moved take the new
     /// price (the second value says whether any did).
-    pub(super) async fn assess(&self, doc: &CartDoc) -> Result<(Vec<Assessed>, bool)> {
-        let ids: Vec<String> = doc.lines.iter().map(|l| l.variant_id.clone()).collect();
-        let variants: HashMap<String, VariantInfo> =
-            self.deps.catalog.variants_by_id(&ids).await?.into_iter().map(|v| (v.variant_id.clone(), v)).collect();
-        let skus: Vec<String> = variants.values().map(|v| v.sku.clone()).collect();
-        let stock = self.deps.stock.available(&skus).await?;
+    pub(super) async fn assess(&self, doc: &CartDoc, known: &mut Known) -> Result<(Vec<Assessed>, bool)> {
+        let ids: Vec<&str> = doc.lines.iter().map(|l| l.variant_id.as_str()).collect();
+        self.learn(known, &ids).await?;
         let mut changed = false;
         let lines = doc
             .lines
             .iter()
             .map(|line| {
-                let variant = variants.get(&line.variant_id).cloned();
-                let available = variant.as_ref().and_then(|v| stock.get(&v.sku)).copied().unwrap_or(0);
+                let variant = known.variant(&line.variant_id).cloned();
+                let available = variant.as_ref().map_or(0, |v| known.available(&v.sku));
                 let mut line = line.clone();
                 let mut previous_price = None;
                 if let Some(v) = variant.as_ref().filter(|v| v.price != line.unit_price) {
@@ -136,8 +171,9 @@ impl CartService {
         mut doc: CartDoc,
         caller: &Caller,
         estimates: &dyn Estimates,
+        known: &mut Known,
     ) -> Result<PricedCart> {
-        let (assessed, repriced) = self.assess(&doc).await?;
+        let (assessed, repriced) = self.assess(&doc, known).await?;
         if repriced {
             doc.lines = assessed.iter().map(|a| a.line.clone()).collect();
             let now = Timestamp::now();
@@ -164,7 +200,19 @@ impl CartService {
     }
 
     pub(super) async fn view(&self, doc: CartDoc, token: Option<String>, caller: &Caller) -> Result<CartDto> {
-        let PricedCart { doc, assessed, priced, tax } = self.priced(doc, caller, self.deps.estimates.as_ref()).await?;
+        self.view_known(doc, token, caller, &mut Known::default()).await
+    }
+
+    /// The view, reading only the variants the request has not read yet.
+    pub(super) async fn view_known(
+        &self,
+        doc: CartDoc,
+        token: Option<String>,
+        caller: &Caller,
+        known: &mut Known,
+    ) -> Result<CartDto> {
+        let estimates = self.deps.estimates.as_ref();
+        let PricedCart { doc, assessed, priced, tax } = self.priced(doc, caller, estimates, known).await?;
         let q = &priced.quote;
         let mut discounts = q.line_discounts.iter().copied();
         let lines: Vec<LineDto> = assessed.into_iter().map(|a| line_dto(a, &mut discounts)).collect();

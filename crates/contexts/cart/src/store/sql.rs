@@ -4,7 +4,7 @@ use super::CartStore;
 use crate::model::{CartDoc, Owner};
 use kernel::time::Timestamp;
 use kernel::{BoxFuture, Error, Result};
-use store::{Db, args};
+use store::{Db, Query, args};
 
 /// Carts in the platform's database (SQLite or PostgreSQL).
 pub struct SqlCartStore {
@@ -46,10 +46,15 @@ impl CartStore for SqlCartStore {
 
     fn save<'a>(&'a self, doc: &'a CartDoc, expires_at: Timestamp) -> BoxFuture<'a, Result<bool>> {
         Box::pin(async move {
-            let mut tx = self.db.begin().await?;
-            let saved = write(&mut tx, doc, expires_at).await?;
-            tx.commit().await?;
-            Ok(saved)
+            // A customer's first cart may have to clear an expired one first: two statements, one
+            // transaction. Anything else is one statement, which needs no transaction around it.
+            if doc.version == 0 && doc.customer_id.is_some() {
+                let mut tx = self.db.begin().await?;
+                let saved = write(&mut tx, doc, expires_at).await?;
+                tx.commit().await?;
+                return Ok(saved);
+            }
+            write(&mut self.db.clone(), doc, expires_at).await
         })
     }
 
@@ -82,19 +87,23 @@ impl CartStore for SqlCartStore {
     }
 }
 
-async fn write(tx: &mut store::Tx, doc: &CartDoc, expires_at: Timestamp) -> Result<bool> {
+async fn write(q: &mut impl Query, doc: &CartDoc, expires_at: Timestamp) -> Result<bool> {
     let json = serde_json::to_string(doc).map_err(|e| Error::internal(format!("cart does not serialise: {e}")))?;
     if doc.version == 0 {
-        // An expired cart of the same owner may still be waiting for the purge.
-        tx.execute(
-            "DELETE FROM cart_carts WHERE (customer_id = $1 OR token_hash = $2) AND expires_at <= $3",
-            args![doc.customer_id.as_deref(), doc.token_hash.as_deref(), doc.updated_at],
-        )
-        .await?;
-        let inserted = tx
+        // An expired cart of the same customer may still be waiting for the purge (a guest's
+        // token is new: no cart can hold its hash).
+        if doc.customer_id.is_some() {
+            q.execute(
+                "DELETE FROM cart_carts WHERE (customer_id = $1 OR token_hash = $2) AND expires_at <= $3".into(),
+                args![doc.customer_id.as_deref(), doc.token_hash.as_deref(), doc.updated_at],
+            )
+            .await?;
+        }
+        let inserted = q
             .execute(
                 "INSERT INTO cart_carts (id, customer_id, token_hash, doc, version, updated_at, expires_at)
-                 VALUES ($1, $2, $3, $4, 1, $5, $6) ON CONFLICT DO NOTHING",
+                 VALUES ($1, $2, $3, $4, 1, $5, $6) ON CONFLICT DO NOTHING"
+                    .into(),
                 args![&doc.id, doc.customer_id.as_deref(), doc.token_hash.as_deref(), json, doc.updated_at, expires_at],
             )
             .await;
@@ -104,10 +113,11 @@ async fn write(tx: &mut store::Tx, doc: &CartDoc, expires_at: Timestamp) -> Resu
             Err(e) => Err(e.into()),
         };
     }
-    let n = tx
+    let n = q
         .execute(
             "UPDATE cart_carts SET doc = $2, version = version + 1, updated_at = $3, expires_at = $4
-             WHERE id = $1 AND version = $5",
+             WHERE id = $1 AND version = $5"
+                .into(),
             args![&doc.id, json, doc.updated_at, expires_at, doc.version],
         )
         .await?;
