@@ -6,7 +6,7 @@
 use super::transition::order_move;
 use super::{OrdersService, micros};
 use crate::domain::{OrderState, Step};
-use crate::store::orders::{self as sql, OrderRow};
+use crate::store::orders::{self as sql, LineRow, OrderRow};
 use crate::store::sagas::{self, SagaRow, Undo};
 use inventory::api::ReserveLine;
 use kernel::time::Timestamp;
@@ -19,6 +19,8 @@ pub(super) const SYSTEM: &str = "system:checkout";
 const STEPS_PER_DRIVE: usize = 16;
 
 pub(super) enum Outcome {
+    /// This drive moved the row on to this step and committed: it knows what the row holds.
+    Advanced(Step),
     /// The row moved on (or was turned by someone else): read it again.
     Moved,
     /// Waiting on the customer until `due_at`.
@@ -33,11 +35,23 @@ impl OrdersService {
     /// Runs the saga of `order_id` as far as it goes now. The caller owns it: it made the row,
     /// or claimed it, or the row is due.
     pub(super) async fn saga_drive(&self, order_id: &str) -> Result<()> {
+        // What this drive itself last wrote needs no second read: the saga row after a step it
+        // advanced, the order after a step that leaves it alone, and the lines, which never change.
+        let (mut known_saga, mut known_order, mut lines) = (None, None, None);
         for _ in 0..STEPS_PER_DRIVE {
-            let Some(saga) = sagas::saga_get(&mut self.db(), order_id).await? else { return Ok(()) };
+            let saga = match known_saga.take() {
+                Some(saga) => saga,
+                None => match sagas::saga_get(&mut self.db(), order_id).await? {
+                    Some(saga) => saga,
+                    None => return Ok(()),
+                },
+            };
             let step = Step::parse(&saga.step).ok_or_else(|| Error::internal("unknown saga step"))?;
-            let order = sql::order_get(&mut self.db(), order_id).await?.ok_or_else(super::not_found)?;
-            let outcome = match self.step_run(&order, &saga, step).await {
+            let order = match known_order.take() {
+                Some(order) => order,
+                None => sql::order_get(&mut self.db(), order_id).await?.ok_or_else(super::not_found)?,
+            };
+            let outcome = match self.step_run(&order, &saga, step, &mut lines).await {
                 Ok(outcome) => outcome,
                 Err(e) if step != Step::Compensate && !transient(&e) => {
                     Outcome::Compensate(e.code.to_string(), with_errors(&e))
@@ -46,6 +60,12 @@ impl OrdersService {
             };
             let now = Timestamp::now().as_micros();
             match outcome {
+                Outcome::Advanced(to) => {
+                    if matches!(step, Step::Capture | Step::Commit) {
+                        known_order = Some(order);
+                    }
+                    known_saga = Some(SagaRow { step: to.as_str().into(), attempts: 0, last_error: None, ..saga });
+                }
                 Outcome::Moved => {}
                 Outcome::Done => return Ok(()),
                 Outcome::Wait(due) => {
@@ -102,25 +122,50 @@ impl OrdersService {
         let due = if to.waiting() { self.deadline(order) } else { now + self.lease() };
         if sagas::saga_advance(&mut tx, &order.id, from.as_str(), to.as_str(), due, now).await? {
             tx.commit().await?;
+            return Ok(Outcome::Advanced(to));
         }
         Ok(Outcome::Moved)
     }
 
-    async fn step_run(&self, order: &OrderRow, saga: &SagaRow, step: Step) -> Result<Outcome> {
+    /// [`Self::advance`] for a step whose effect another context has already recorded: the
+    /// move is the one statement left, and needs no transaction around it.
+    async fn advance_alone(&self, order: &OrderRow, from: Step, to: Step) -> Result<Outcome> {
+        let now = Timestamp::now().as_micros();
+        let due = if to.waiting() { self.deadline(order) } else { now + self.lease() };
+        if sagas::saga_advance(&mut self.db(), &order.id, from.as_str(), to.as_str(), due, now).await? {
+            return Ok(Outcome::Advanced(to));
+        }
+        Ok(Outcome::Moved)
+    }
+
+    async fn step_run(
+        &self,
+        order: &OrderRow,
+        saga: &SagaRow,
+        step: Step,
+        lines: &mut Option<Vec<LineRow>>,
+    ) -> Result<Outcome> {
         match step {
-            Step::Reserve => self.step_reserve(order, saga).await,
-            Step::Authorize => self.step_authorize(order, saga).await,
+            Step::Reserve => self.step_reserve(order, saga, self.lines_once(lines, order).await?).await,
+            Step::Authorize => self.step_authorize(order, saga, self.lines_once(lines, order).await?).await,
             Step::AwaitAction | Step::AwaitPayment => self.step_await(order, step).await,
             Step::Redeem => self.step_redeem(order).await,
             Step::Capture => self.step_capture(order).await,
             Step::Commit => self.step_commit(order).await,
-            Step::Clear => self.step_clear(order, saga).await,
+            Step::Clear => self.step_clear(order, saga, self.lines_once(lines, order).await?).await,
             Step::Compensate => self.step_compensate(order, saga).await,
         }
     }
 
-    async fn step_reserve(&self, order: &OrderRow, saga: &SagaRow) -> Result<Outcome> {
-        let lines = sql::lines_of(&mut self.db(), &order.id).await?;
+    /// The order's lines, read the first time a step of this drive needs them.
+    async fn lines_once<'a>(&self, lines: &'a mut Option<Vec<LineRow>>, order: &OrderRow) -> Result<&'a [LineRow]> {
+        if lines.is_none() {
+            *lines = Some(sql::lines_of(&mut self.db(), &order.id).await?);
+        }
+        Ok(lines.as_deref().unwrap_or_default())
+    }
+
+    async fn step_reserve(&self, order: &OrderRow, saga: &SagaRow, lines: &[LineRow]) -> Result<Outcome> {
         let reserve: Vec<ReserveLine> =
             lines.iter().map(|l| ReserveLine { sku: l.sku.clone(), quantity: l.quantity }).collect();
         let reservation = match self.deps.stock.stock_reserve(&order.id, &reserve, Some(self.config.hold)).await {
@@ -142,12 +187,11 @@ impl OrdersService {
         self.advance(tx, order, Step::Reserve, next).await
     }
 
-    async fn step_authorize(&self, order: &OrderRow, saga: &SagaRow) -> Result<Outcome> {
+    async fn step_authorize(&self, order: &OrderRow, saga: &SagaRow, lines: &[LineRow]) -> Result<Outcome> {
         let Some(token) = saga.payment_token.clone() else {
             return Ok(Outcome::Compensate("payment_failed".into(), "No payment method was given.".into()));
         };
-        let mut seller_ids: Vec<String> =
-            sql::lines_of(&mut self.db(), &order.id).await?.into_iter().map(|l| l.seller_id).collect();
+        let mut seller_ids: Vec<String> = lines.iter().map(|l| l.seller_id.clone()).collect();
         seller_ids.sort_unstable();
         seller_ids.dedup();
         let request = AuthorizeRequest {
@@ -196,8 +240,7 @@ impl OrdersService {
         let now = Timestamp::now().as_micros();
         match state {
             Some(PaymentState::Authorized | PaymentState::Captured) => {
-                let tx = self.deps.db.begin().await?;
-                self.advance(tx, order, step, Step::Redeem).await
+                self.advance_alone(order, step, Step::Redeem).await
             }
             Some(PaymentState::Failed) if step == Step::AwaitAction => {
                 Ok(Outcome::Compensate("payment_declined".into(), "The payment was declined.".into()))
@@ -228,21 +271,18 @@ impl OrdersService {
         if let (Some(payment), true) = (&order.payment_id, order.total > 0) {
             self.deps.payments.payment_capture(payment, None, "checkout", SYSTEM).await?;
         }
-        let tx = self.deps.db.begin().await?;
-        self.advance(tx, order, Step::Capture, Step::Commit).await
+        self.advance_alone(order, Step::Capture, Step::Commit).await
     }
 
     async fn step_commit(&self, order: &OrderRow) -> Result<Outcome> {
         self.deps.stock.stock_commit(&order.id).await?;
-        let tx = self.deps.db.begin().await?;
-        self.advance(tx, order, Step::Commit, Step::Clear).await
+        self.advance_alone(order, Step::Commit, Step::Clear).await
     }
 
-    async fn step_clear(&self, order: &OrderRow, saga: &SagaRow) -> Result<Outcome> {
-        let ordered: Vec<cart::api::OrderedLine> = sql::lines_of(&mut self.db(), &order.id)
-            .await?
-            .into_iter()
-            .map(|l| cart::api::OrderedLine { variant_id: l.variant_id, quantity: l.quantity })
+    async fn step_clear(&self, order: &OrderRow, saga: &SagaRow, lines: &[LineRow]) -> Result<Outcome> {
+        let ordered: Vec<cart::api::OrderedLine> = lines
+            .iter()
+            .map(|l| cart::api::OrderedLine { variant_id: l.variant_id.clone(), quantity: l.quantity })
             .collect();
         let caller = super::Caller {
             customer_id: (!order.guest).then(|| order.customer_id.clone()),
@@ -253,9 +293,7 @@ impl OrdersService {
             Err(e) if e.kind == ErrorKind::NotFound => {}
             Err(e) => return Err(transient_error(e)),
         }
-        let mut tx = self.deps.db.begin().await?;
-        sagas::saga_delete(&mut tx, &order.id, Step::Clear.as_str()).await?;
-        tx.commit().await?;
+        sagas::saga_delete(&mut self.db(), &order.id, Step::Clear.as_str()).await?;
         Ok(Outcome::Done)
     }
 

@@ -70,11 +70,20 @@ pub async fn saga_claim(tx: &mut Tx, order: &str, seen_due: i64, lease_until: i6
 
 /// Moves from step `from` to `to`, due at `due_at` (a lease for the runner going on, or a
 /// deadline); false when the saga is no longer at `from` (a cancellation turned it).
-pub async fn saga_advance(tx: &mut Tx, order: &str, from: &str, to: &str, due_at: i64, now: i64) -> Result<bool> {
-    let n = tx
+pub async fn saga_advance(
+    q: &mut impl Query,
+    order: &str,
+    from: &str,
+    to: &str,
+    due_at: i64,
+    now: i64,
+) -> Result<bool> {
+    let n = q
         .execute(
-            "UPDATE orders_sagas SET step = $3, due_at = $4, attempts = 0, last_error = NULL, updated_at = $5
-             WHERE order_id = $1 AND step = $2",
+            Sql::from(
+                "UPDATE orders_sagas SET step = $3, due_at = $4, attempts = 0, last_error = NULL, updated_at = $5
+                 WHERE order_id = $1 AND step = $2",
+            ),
             args![order, from, to, due_at, now],
         )
         .await?;
@@ -135,7 +144,8 @@ pub async fn saga_wake_until(tx: &mut Tx, order: &str, at: i64) -> Result<bool> 
 }
 
 /// Ends the saga that is at `step`; false when it moved on meanwhile.
-pub async fn saga_delete(tx: &mut Tx, order: &str, step: &str) -> Result<bool> {
-    let n = tx.execute("DELETE FROM orders_sagas WHERE order_id = $1 AND step = $2", args![order, step]).await?;
+pub async fn saga_delete(q: &mut impl Query, order: &str, step: &str) -> Result<bool> {
+    let n =
+        q.execute(Sql::from("DELETE FROM orders_sagas WHERE order_id = $1 AND step = $2"), args![order, step]).await?;
     Ok(n == 1)
 }
