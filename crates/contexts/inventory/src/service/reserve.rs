@@ -112,7 +112,8 @@ impl StockReservations for InventoryService {
                 return Err(Error::conflict("reservation_expired", "The reservation was released or expired."));
             }
             let now = Timestamp::now().as_micros();
-            for line in sql::lines_of(&mut tx, &row.id).await? {
+            let lines = sql::lines_of(&mut tx, &row.id).await?;
+            for line in &lines {
                 let stock = levels::level_commit(&mut tx, &line.sku, &line.location_id, line.quantity)
                     .await?
                     .ok_or_else(|| Error::internal(format!("reservation {} holds more than is reserved", row.id)))?;
@@ -134,10 +135,15 @@ impl StockReservations for InventoryService {
             }
             let event = StockCommitted { reservation_id: row.id.clone(), reference: row.reference.clone() };
             store::outbox::emit(&mut tx, &event).await?;
-            let done = sql::reservation_get(&mut tx, &row.id).await?.unwrap_or(row);
-            let out = reservation_of(&mut tx, done).await?;
             tx.commit().await?;
-            Ok(out)
+            // What this transaction left: the row closed as committed, with the lines read above.
+            Ok(Reservation {
+                id: row.id,
+                reference: row.reference,
+                state: "committed".into(),
+                expires_at: Timestamp::from_micros(row.expires_at),
+                lines: reserved_lines(lines),
+            })
         })
     }
 
