@@ -196,6 +196,7 @@ pub async fn guard(State(shop): State<Arc<Storefront>>, req: Request, next: Next
     let mut req = req;
     if let Some(p) = &shopper.principal {
         // The contexts' own extractors (live order status) find the caller here.
+        kernel::origin::set_actor(p);
         req.extensions_mut().insert(p.clone());
     }
     req.extensions_mut().insert(shopper);

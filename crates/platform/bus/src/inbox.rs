@@ -37,7 +37,9 @@ pub async fn deliver(db: &Db, handler: &dyn Handler, event: &Envelope) -> kernel
     if inserted == 0 {
         return Ok(Delivery::Duplicate);
     }
-    handler.handle(&mut tx, event).await?;
+    // What the handler causes is the doing of whoever caused the event.
+    let origin = event.origin.clone().unwrap_or_default();
+    kernel::origin::scope(origin, handler.handle(&mut tx, event)).await?;
     tx.commit().await?;
     metrics::counter!("oxcart_events_consumed_total", "group" => handler.group()).increment(1);
     Ok(Delivery::Processed)

@@ -185,6 +185,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
             .cloned()
             .ok_or_else(|| Error::internal("no authenticator installed"))?;
         let principal = authenticator.0.authenticate(credentials).await?;
+        crate::origin::set_actor(&principal);
         parts.extensions.insert(principal.clone());
         Ok(principal)
     }

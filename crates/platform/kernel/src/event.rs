@@ -26,6 +26,9 @@ pub struct Envelope {
     /// W3C `traceparent` of the request that caused the event, when there was one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
+    /// Who caused it, from which request and address ([`crate::origin`]), when a request did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<crate::origin::Origin>,
 }
 
 impl Envelope {
@@ -38,6 +41,7 @@ impl Envelope {
             aggregate_id: event.aggregate_id().to_owned(),
             payload: serde_json::to_value(event).unwrap_or(serde_json::Value::Null),
             trace: None,
+            origin: crate::origin::current(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! Shared vocabulary of every Oxcart context: identifiers, time, errors rendered as
 //! RFC 9457 problem+json, the JSON body extractor, cursor pagination, the authenticated
-//! principal and the event envelope. Nothing here does I/O.
+//! principal, where the work in hand comes from (origin) and the event envelope. Nothing here does I/O.
 
 pub mod auth;
 pub mod body;
@@ -9,6 +9,7 @@ pub mod event;
 pub mod geo;
 pub mod id;
 pub mod json;
+pub mod origin;
 pub mod page;
 pub mod query;
 pub mod snapshot;

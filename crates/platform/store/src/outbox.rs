@@ -23,6 +23,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0003_outbox_parked.sql"),
         postgres: None,
     },
+    Migration {
+        context: "store",
+        version: 4,
+        name: "outbox_origin",
+        sql: include_str!("../migrations/0004_outbox_origin.sql"),
+        postgres: None,
+    },
 ];
 
 /// Records `event` in the outbox of `tx`; it is published once `tx` commits.
@@ -34,8 +41,9 @@ pub async fn emit<E: Event>(tx: &mut Tx, event: &E) -> Result<Envelope> {
 
 pub async fn append(tx: &mut Tx, e: &Envelope) -> Result<()> {
     tx.execute(
-        "INSERT INTO store_outbox (id, event_type, version, aggregate_id, payload, trace, occurred_at, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        "INSERT INTO store_outbox (id, event_type, version, aggregate_id, payload, trace, origin, occurred_at,
+             next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
         crate::args![
             e.id.as_str(),
             e.event_type.as_str(),
@@ -43,6 +51,7 @@ pub async fn append(tx: &mut Tx, e: &Envelope) -> Result<()> {
             e.aggregate_id.as_str(),
             serde_json::to_string(&e.payload)?,
             e.trace.clone(),
+            e.origin.as_ref().map(serde_json::to_string).transpose()?,
             e.occurred_at
         ],
     )
@@ -59,6 +68,7 @@ struct OutboxRow {
     aggregate_id: String,
     payload: String,
     trace: Option<String>,
+    origin: Option<String>,
     occurred_at: i64,
     attempts: i64,
 }
@@ -84,7 +94,7 @@ pub async fn claim(db: &Db, limit: i64, lease: std::time::Duration) -> Result<Ve
          WHERE id IN (SELECT id FROM store_outbox
                       WHERE published_at IS NULL AND dead_at IS NULL AND next_attempt_at <= $2
                       ORDER BY id LIMIT $3 {lock})
-         RETURNING id, event_type, version, aggregate_id, payload, trace, occurred_at, attempts"
+         RETURNING id, event_type, version, aggregate_id, payload, trace, origin, occurred_at, attempts"
     );
     let now = Timestamp::now();
     let mut tx = db.begin().await?;
@@ -104,6 +114,7 @@ pub async fn claim(db: &Db, limit: i64, lease: std::time::Duration) -> Result<Ve
                 aggregate_id: r.aggregate_id,
                 payload: serde_json::from_str(&r.payload).unwrap_or(serde_json::Value::Null),
                 trace: r.trace,
+                origin: r.origin.and_then(|o| serde_json::from_str(&o).ok()),
             },
         })
         .collect())

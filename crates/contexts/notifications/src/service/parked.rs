@@ -28,6 +28,7 @@ impl NotificationsService {
                 aggregate_id: p.id.clone(),
                 payload: serde_json::Value::Null,
                 trace: None,
+                origin: None,
             };
             let context = json!({"event": {
                 "id": p.id, "type": p.event_type, "attempts": p.attempts,

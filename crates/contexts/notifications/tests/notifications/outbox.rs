@@ -120,5 +120,6 @@ async fn outbox_event(app: &TestApp, event_type: &str) -> kernel::event::Envelop
         aggregate_id: r.aggregate_id,
         payload: serde_json::from_str(&r.payload).expect("payload"),
         trace: None,
+        origin: None,
     }
 }

@@ -97,6 +97,7 @@ pub async fn enforce(State(table): State<AccessTable>, mut req: Request, next: N
     if let Err(e) = check(access, &principal) {
         return e.into_response();
     }
+    kernel::origin::set_actor(&principal);
     req.extensions_mut().insert(principal);
     next.run(req).await
 }

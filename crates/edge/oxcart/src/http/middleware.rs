@@ -2,11 +2,13 @@
 //! problem+json answers for unknown routes, wrong methods and panics.
 
 use axum::body::Body;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{ConnectInfo, MatchedPath, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use kernel::origin::Origin;
 use kernel::{Error, ErrorKind};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tower_http::request_id::{MakeRequestId as MakeId, RequestId};
 
@@ -19,14 +21,17 @@ impl MakeId for MakeRequestId {
     }
 }
 
-/// One span per request, carrying its id, so every log line of the request can be found.
+/// One span per request, carrying its id, so every log line of the request can be found; and
+/// the request's origin (its id and the client's address), which the events it causes carry.
 pub async fn log_request(req: Request, next: Next) -> Response {
     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let address = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let origin = Origin { request_id: Some(id.clone()), address, ..Origin::default() };
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
     let start = Instant::now();
-    let response = tracing::Instrument::instrument(next.run(req), span.clone()).await;
+    let response = kernel::origin::scope(origin, tracing::Instrument::instrument(next.run(req), span.clone())).await;
     let status = response.status().as_u16();
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     span.in_scope(|| {
