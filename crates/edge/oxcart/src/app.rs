@@ -55,6 +55,8 @@ pub struct App {
     pub tax: Arc<TaxService>,
     pub orders: Arc<OrdersService>,
     pub webhooks: Arc<webhooks::WebhooksService>,
+    pub audit: Arc<audit::AuditService>,
+    pub analytics: Arc<analytics::AnalyticsService>,
     /// Also the users context's sender of account messages, which holds it only weakly.
     pub notifications: Arc<NotificationsService>,
     /// The customer's web shop, on the services above.
@@ -162,6 +164,8 @@ impl App {
         payments.payables_set(orders.clone());
         catalog.purchases_set(orders.clone());
         let (webhooks, webhooks_module) = webhooks::module(db.clone(), &section("webhooks"))?;
+        let (audit, audit_module) = audit::module(db.clone());
+        let (analytics, analytics_module) = analytics::module(db.clone(), &currency);
         let peers = notifications::Peers {
             db: db.clone(),
             customers: users.clone(),
@@ -186,6 +190,8 @@ impl App {
             orders_module,
             webhooks_module,
             notifications_module,
+            audit_module,
+            analytics_module,
         ];
 
         let web = web::Storefront::new(
@@ -202,6 +208,8 @@ impl App {
                 default_country: shipping.config().default_country.clone(),
                 payments: payments.clone(),
                 key: secret_file(&data_dir, "form-secret").map_err(anyhow::Error::msg)?,
+                analytics: analytics.clone(),
+                audit: audit.clone(),
             },
             web::Settings::read(&section(web::SECTION))?,
         );
@@ -256,6 +264,8 @@ impl App {
             tax,
             orders,
             webhooks,
+            audit,
+            analytics,
             notifications,
             web,
             search_fresh,

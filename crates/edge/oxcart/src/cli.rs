@@ -30,6 +30,11 @@ pub enum Command {
         #[command(subcommand)]
         command: SearchCommand,
     },
+    /// The audit log of financial and admin actions.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Drive a running server with load and print requests/s and latency percentiles.
     Bench(BenchArgs),
 }
@@ -38,6 +43,13 @@ pub enum Command {
 pub enum SearchCommand {
     /// Rebuild the search index from the catalog.
     Reindex(CommonArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the chain of audit entries: exits 1, naming each, when an entry was changed or
+    /// deleted.
+    Verify(CommonArgs),
 }
 
 #[derive(Debug, Args)]
@@ -56,7 +68,8 @@ pub struct BenchArgs {
     pub url: String,
     /// Scenarios to run (comma-separated): search, search-hot, detail, category, health; the
     /// storefront's pages page-home, page-product, page-search, page-category, page-cart;
-    /// cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders, image-serve (after
+    /// cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders, the consoles' reads
+    /// sales-report and audit-list, image-serve (after
     /// uploading up to 1,000 pictures, timed); and the
     /// measurements notify (orders to sent e-mails), follow (live-status streams held) and
     /// push (orders to pushes taken by a push service the bench runs), events (product edits

@@ -1,5 +1,5 @@
 use clap::Parser;
-use oxcart::cli::{Cli, Command, SearchCommand};
+use oxcart::cli::{AuditCommand, Cli, Command, SearchCommand};
 use oxcart::config::{Config, Overrides};
 use std::process::ExitCode;
 
@@ -7,9 +7,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let overrides = match &cli.command {
         Command::Serve(a) => Overrides { data_dir: a.common.data_dir.clone(), bind: a.bind },
-        Command::Migrate(a) | Command::Search { command: SearchCommand::Reindex(a) } => {
-            Overrides { data_dir: a.data_dir.clone(), bind: None }
-        }
+        Command::Migrate(a)
+        | Command::Search { command: SearchCommand::Reindex(a) }
+        | Command::Audit { command: AuditCommand::Verify(a) } => Overrides { data_dir: a.data_dir.clone(), bind: None },
         Command::Seed(a) => Overrides { data_dir: a.common.data_dir.clone(), bind: None },
         Command::Worker(a) => Overrides { data_dir: a.common.data_dir.clone(), bind: None },
         Command::Bench(_) => Overrides::default(),
@@ -36,6 +36,7 @@ fn main() -> ExitCode {
             Command::Migrate(_) => migrate(config).await,
             Command::Seed(a) => seed(config, a.products as usize).await,
             Command::Search { command: SearchCommand::Reindex(_) } => reindex(config).await,
+            Command::Audit { command: AuditCommand::Verify(_) } => audit_verify(config).await,
             Command::Bench(a) => oxcart::bench::run(a).await,
         }
     });
@@ -74,6 +75,32 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
     progress.finish(n);
     println!("search index rebuilt: {n} visible products, {:.1} MB", app.search.index().size_bytes() as f64 / 1e6);
     app.db.close().await;
+    Ok(())
+}
+
+/// Walks the audit chain; a broken one is an error (exit 1) after every fault is printed. It
+/// opens the database alone, so it runs beside a server on the same data directory.
+async fn audit_verify(config: Config) -> anyhow::Result<()> {
+    let db = store::Db::connect(&store::DbOptions::new(config.database_url()))
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open the database (has `oxcart migrate` run?): {e}"))?;
+    let audit = audit::AuditService::new(db.clone());
+    let total = audit
+        .head()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read the audit log (has `oxcart migrate` run?): {e}"))?;
+    let mut progress = oxcart::seed::Progress::new("checked", usize::try_from(total).unwrap_or(0));
+    let report = audit.chain_verify(|n| progress.show(n as usize)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    progress.finish(report.entries as usize);
+    db.close().await;
+    for fault in &report.faults {
+        println!("fault: {fault}");
+    }
+    println!("head: entry {} {}", report.head_seq, report.head_hash);
+    if !report.intact {
+        anyhow::bail!("the audit log is not intact: {} fault(s) in {} entries", report.faults.len(), report.entries);
+    }
+    println!("the audit log is intact: {} entries", report.entries);
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! The storefront: the customer's web shop, server-rendered from the contexts' services in
+//! The storefront, the seller dashboard and the admin console: the customer's web shop, server-rendered from the contexts' services in
 //! process (never over the JSON API). Every page works without JavaScript; `assets/app.js` only
 //! enhances (suggestions, the variant switch).
 //!
@@ -9,6 +9,7 @@
 //! shop's locale; `assets.rs` the fingerprinted files.
 
 mod assets;
+mod consoles;
 pub mod format;
 mod pages;
 mod render;
@@ -47,6 +48,9 @@ pub struct StorefrontDeps {
     pub payments: Arc<PaymentsService>,
     /// Signs the CSRF tokens; kept in the data dir so tokens survive a restart.
     pub key: Vec<u8>,
+    /// The consoles' reports and the audit log.
+    pub analytics: Arc<analytics::AnalyticsService>,
+    pub audit: Arc<audit::AuditService>,
 }
 
 pub struct Storefront {
@@ -61,6 +65,8 @@ pub struct Storefront {
     currency: String,
     default_country: String,
     payments: Arc<PaymentsService>,
+    analytics: Arc<analytics::AnalyticsService>,
+    audit: Arc<audit::AuditService>,
     /// `sandbox`, `stripe`…
     payment_provider: &'static str,
     key: Vec<u8>,
@@ -85,6 +91,8 @@ impl Storefront {
             default_country: deps.default_country,
             payment_provider: deps.payments.provider(),
             payments: deps.payments,
+            analytics: deps.analytics,
+            audit: deps.audit,
             key: deps.key,
             cookies: session::Cookies::new(settings.secure_cookies),
             locale,
@@ -132,6 +140,13 @@ impl Storefront {
             // The orders context's own stream; the guard hands it the cookie's caller.
             .route("/orders/{id}/events", get(orders::order_events).with_state(self.orders.clone()))
             .route("/offline", get(pages::site::offline_page))
+            .route("/seller", get(consoles::seller::seller_overview))
+            .route("/seller/orders", get(consoles::orders::seller_orders))
+            .route("/seller/orders/{id}/move", post(consoles::orders::part_move))
+            .route("/seller/orders/{id}/ship", post(consoles::orders::part_ship))
+            .route("/admin", get(consoles::admin::admin_overview))
+            .route("/admin/audit", get(consoles::admin::audit_page))
+            .route("/admin/audit.csv", get(consoles::admin::audit_export))
             .layer(axum::middleware::from_fn_with_state(self.clone(), session::guard));
         let files = Router::new()
             .route("/assets/{name}", get(assets::asset_get))

@@ -50,9 +50,9 @@ pub async fn prepare(
 }
 
 /// Requests of `inner`, signed in.
-struct Authorized {
-    inner: Paths,
-    token: String,
+pub(super) struct Authorized {
+    pub(super) inner: Paths,
+    pub(super) token: String,
 }
 
 impl Scenario for Authorized {

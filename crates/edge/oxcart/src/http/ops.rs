@@ -28,11 +28,17 @@ pub fn recorder() -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
             let buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
-            PrometheusBuilder::new()
+            let handle = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), &buckets)
                 .expect("static buckets are valid")
                 .install_recorder()
-                .expect("the metrics recorder is installed once")
+                .expect("the metrics recorder is installed once");
+            // Series that dashboards chart exist from the start, at zero, rather than from the
+            // first failure or the first pass of a relay.
+            metrics::counter!("oxcart_events_failed_total").absolute(0);
+            metrics::gauge!("oxcart_outbox_backlog").set(0.0);
+            metrics::gauge!("oxcart_outbox_oldest_age_seconds").set(0.0);
+            handle
         })
         .clone()
 }

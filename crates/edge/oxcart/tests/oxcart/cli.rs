@@ -265,3 +265,42 @@ fn card_numbers_reach_no_log_and_no_database_file() {
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+/// `audit verify` on an intact log says so; on one with a row slipped in by hand (no trigger
+/// stops someone with the database's own rights) it names each fault and exits 1.
+#[test]
+fn audit_verify_says_intact_or_names_each_fault() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = oxcart().current_dir(dir.path()).args(["audit", "verify", "--data-dir", "d"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1), "no database yet");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("oxcart migrate"));
+    let out = oxcart().current_dir(dir.path()).args(["migrate", "--data-dir", "d"]).output().expect("runs");
+    assert!(out.status.success());
+    let verify =
+        || oxcart().current_dir(dir.path()).args(["audit", "verify", "--data-dir", "d"]).output().expect("runs");
+    let out = verify();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("the audit log is intact: 0 entries"), "{text}");
+
+    let url = format!("sqlite://{}", dir.path().join("d").join("oxcart.db").display());
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let db = store::Db::connect(&store::DbOptions::new(url)).await.expect("database");
+        db.execute_script(
+            "INSERT INTO audit_entries (seq, id, event_id, at, action, object_type, object_id, after_state,
+                 prev_hash, hash)
+             VALUES (1, 'aud_x', 'evt_x', 0, 'payment.refunded', 'payment', 'pay_x', '{}',
+                 '0000000000000000000000000000000000000000000000000000000000000000', 'made up')",
+        )
+        .await
+        .expect("a row slipped in");
+        db.close().await;
+    });
+    let out = verify();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("fault: entry 1 was changed"), "{text}");
+    assert!(text.contains("fault: the chain ends at entry 1 but its head says 0"), "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not intact"));
+}

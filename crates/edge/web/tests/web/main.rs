@@ -6,4 +6,5 @@ mod card_field;
 mod cart_forms;
 mod checkout_forms;
 mod common;
+mod consoles;
 mod pages;

@@ -1,0 +1,4 @@
+//! Every integration suite of `analytics`, in one test binary.
+
+mod month;
+mod shop;

@@ -1,0 +1,149 @@
+//! The seller dashboard and the admin console: every page walked with each kind of session
+//! (none may reach what its role may not use), and what the overviews and the audit log show
+//! after a sale and an admin's refund.
+
+use crate::common::*;
+use axum::http::{Method, StatusCode};
+use kernel::auth::Role;
+use serde_json::json;
+use testkit::{TestApp, backends};
+
+const SELLER_PAGES: [&str; 2] = ["/seller", "/seller/orders"];
+const ADMIN_PAGES: [&str; 3] = ["/admin", "/admin/audit", "/admin/audit.csv"];
+
+async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
+    let mut b = Browser::new(app);
+    b.get("/account/login").await;
+    let r = b.post("/account/login", &[("email", email), ("password", PASSWORD)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{email} signs in: {}", r.text);
+    b
+}
+
+#[tokio::test]
+async fn every_console_page_is_for_its_role_only() {
+    for backend in backends() {
+        let app = TestApp::spawn(&backend).await;
+        app.user_with_role("admin@example.com", Role::Admin).await;
+        app.user_with_role("carol@example.com", Role::Customer).await;
+        app.seller("sam@example.com").await;
+        app.seller("tia@example.com").await;
+
+        let mut anonymous = Browser::new(&app);
+        for page in SELLER_PAGES.iter().chain(&ADMIN_PAGES) {
+            let r = anonymous.get(page).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{page}");
+            assert!(r.header("location").is_some_and(|l| l.starts_with("/account/login?next=")), "{page}");
+        }
+        let mut reached = Vec::new();
+        for (email, may) in [
+            ("carol@example.com", &[][..]),
+            ("sam@example.com", &SELLER_PAGES[..]),
+            ("tia@example.com", &SELLER_PAGES[..]),
+            ("admin@example.com", &ADMIN_PAGES[..]),
+        ] {
+            let mut b = signed_in(&app, email).await;
+            for page in SELLER_PAGES.iter().chain(&ADMIN_PAGES) {
+                let r = b.get(page).await;
+                let allowed = may.contains(page);
+                if r.status == StatusCode::OK && !allowed {
+                    reached.push(format!("{email} reached {page}"));
+                }
+                let want = if allowed { StatusCode::OK } else { StatusCode::FORBIDDEN };
+                assert_eq!(r.status, want, "{email} {page}: {}", text(&r.text));
+            }
+        }
+        assert_eq!(reached, Vec::<String>::new(), "pages reachable by a role that may not use them");
+    }
+}
+
+#[tokio::test]
+async fn the_overviews_chart_the_sales_and_the_audit_log_shows_the_refund() {
+    for backend in backends() {
+        let app = TestApp::spawn(&backend).await;
+        zones(&app).await;
+        let shop = shop(&app).await;
+        app.seller("tia@example.com").await;
+        let r = app.post("/api/v1/cart/add", json!({"variant_id": shop.small, "quantity": 2}), None).await;
+        let cart = r.json()["token"].as_str().expect("token").to_owned();
+        let addr = json!({"name": "Ann Lee", "line1": "1 Market St", "city": "San Francisco", "region": "CA",
+            "postal_code": "94105", "country": "US"});
+        let headers = [("x-cart-token", cart.as_str())];
+        let quote = json!({"address": addr, "shipping_method": "standard"});
+        let r = app.call_with_headers(Method::POST, "/api/v1/checkout/quote", Some(quote), None, &headers).await;
+        let total = r.json()["totals"]["total"].as_i64().expect("total");
+        let body = json!({"address": addr, "email": "guest@example.com", "shipping_method": "standard",
+            "payment_token": "tok_sandbox_ok", "expected_total": total});
+        let headers = [("x-cart-token", cart.as_str()), ("idempotency-key", "k")];
+        let r = app.call_with_headers(Method::POST, "/api/v1/checkout", Some(body), None, &headers).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let order = r.json()["id"].as_str().expect("id").to_owned();
+        app.settle().await;
+        let r = app.get(&format!("/api/v1/orders/{order}"), Some(&shop.admin)).await;
+        let pay = r.json()["payment"]["id"].as_str().expect("payment").to_owned();
+        let path = format!("/api/v1/payments/{pay}/refunds");
+        let body = json!({"amount": 500, "reason": "goodwill"});
+        let r = app
+            .call_with_headers(Method::POST, &path, Some(body), Some(&shop.admin), &[("idempotency-key", "r")])
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        app.settle().await;
+
+        let mut admin = signed_in(&app, "admin@example.com").await;
+        let page = admin.get("/admin").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text.contains("<svg") && page.text.contains("role=\"img\""), "charts are drawn");
+        let read = text(&page.text);
+        let money = |minor: i64| format!("${}.{:02}", minor / 100, minor % 100);
+        assert!(read.contains(&format!("Revenue {}", money(total))), "{read}");
+        assert!(read.contains("Refunded $5.00"), "{read}");
+        assert!(read.contains("payment.refunded"), "the latest audit entries: {read}");
+
+        let log = admin.get("/admin/audit?action=payment.refunded").await;
+        let read = text(&log.text);
+        assert!(read.contains("payment.refunded") && !read.contains("payment.captured"), "{read}");
+        assert!(read.contains("(admin)") && read.contains(&pay), "{read}");
+        let bad = admin.get("/admin/audit?since=yesterday").await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(text(&bad.text).contains("`since` is malformed"));
+        let csv = admin.get("/admin/audit.csv?action=payment.*").await;
+        assert!(csv.header("content-type").is_some_and(|c| c.starts_with("text/csv")));
+        assert_eq!(csv.text.lines().count(), 3, "a header, the capture and the refund: {}", csv.text);
+
+        let mut seller = signed_in(&app, "seller@example.com").await;
+        let read = text(&seller.get("/seller").await.text);
+        assert!(read.contains(&format!("Revenue {}", money(5000))), "their two shirts: {read}");
+        assert!(read.contains("Ridge Trail Shirt"), "their best product: {read}");
+        let mut other = signed_in(&app, "tia@example.com").await;
+        let read = text(&other.get("/seller").await.text);
+        assert!(read.contains("Revenue $0.00") && read.contains("No sales yet"), "{read}");
+
+        // The seller fulfils their part from the dashboard; another seller cannot touch it.
+        let part = app.get(&format!("/api/v1/fulfilments?order_id={order}"), Some(&shop.admin)).await.json()["items"]
+            [0]["id"]
+            .as_str()
+            .expect("a part")
+            .to_owned();
+        let list = seller.get("/seller/orders").await;
+        assert!(text(&list.text).contains("Start"), "{}", text(&list.text));
+        other.get("/account").await; // a page with a form, for a current CSRF token
+        let r = other.post(&format!("/seller/orders/{part}/move"), &[("state", "processing")]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "another seller's part");
+        for state in ["processing", "packed"] {
+            let r = seller.post(&format!("/seller/orders/{part}/move"), &[("state", state)]).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{state}: {}", text(&r.text));
+            seller.get("/seller/orders").await;
+        }
+        let r = seller
+            .post(&format!("/seller/orders/{part}/ship"), &[("carrier", "UPS"), ("tracking_number", "1Z!")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a malformed tracking number: {}", text(&r.text));
+        let ship = [("carrier", "UPS"), ("tracking_number", "1Z999AA10123456784")];
+        let r = seller.post(&format!("/seller/orders/{part}/ship"), &ship).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.text));
+        let read = text(&seller.get("/seller/orders?state=shipped").await.text);
+        assert!(read.contains("Tracking 1Z999AA10123456784") && read.contains("Mark delivered"), "{read}");
+        app.settle().await;
+        let order = app.get(&format!("/api/v1/orders/{order}"), Some(&shop.admin)).await.json();
+        assert_eq!(order["state"], "shipped", "{order}");
+    }
+}
