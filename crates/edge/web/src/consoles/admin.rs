@@ -39,7 +39,16 @@ pub struct EntryView {
 }
 
 fn entry_view(shop: &Storefront, e: &EntryDto) -> EntryView {
-    let json = |v: &Option<serde_json::Value>| v.as_ref().map(ToString::to_string).unwrap_or_default();
+    // `refund 500, refunded 500`: an object's members as a person reads them.
+    let json = |v: &Option<serde_json::Value>| match v {
+        Some(serde_json::Value::Object(m)) => m
+            .iter()
+            .map(|(k, v)| format!("{k} {}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
     EntryView {
         seq: e.seq,
         at: format!("{} {}", shop.locale.date(e.at.as_micros()), e.at.to_rfc3339().get(11..19).unwrap_or_default()),

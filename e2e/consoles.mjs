@@ -1,0 +1,152 @@
+// The seller dashboard and the admin console in Debian's Chromium, at a desktop and a phone
+// size: the demo seller lists a product with stock and a new customer buys it (through the
+// API); the seller's overview counts it and charts their sales; the seller starts, packs and
+// ships it with a tracking number from their orders page; the customer's order page shows it
+// shipped; the admin's KPIs and the audit log, filtered. axe-core checks every page; a
+// customer is refused the consoles.
+//
+// Usage: OXCART_URL=… OXCART_ADMIN_PASSWORD=… OXCART_SELLER_PASSWORD=… OXCART_CUSTOMER_PASSWORD=… node consoles.mjs
+// Optional: SHOTS_DIR=docs/screenshots writes the screenshots.
+
+import assert from "node:assert/strict";
+import { SIZES, accessible, adminPassword, base, finish, newPage, shot, step } from "./harness.mjs";
+
+const sellerPassword = process.env.OXCART_SELLER_PASSWORD;
+const customerPassword = process.env.OXCART_CUSTOMER_PASSWORD;
+
+async function signIn(page, email, password) {
+  await page.goto("/account/login");
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/account/login"));
+}
+
+async function call(path, { method = "GET", body, token, key } = {}) {
+  const headers = { "content-type": "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (key) headers["idempotency-key"] = key;
+  const res = await fetch(base + "/api/v1" + path, { method, headers, body: body && JSON.stringify(body) });
+  const text = await res.text();
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+const login = async (email, password) => (await call("/auth/login", { method: "POST", body: { email, password } })).tokens.access_token;
+
+/// The demo seller lists a product with stock, and a new customer buys one: answers the
+/// order's number and the customer's credentials.
+async function sale(size) {
+  const seller = await login("seller@oxcart.test", sellerPassword);
+  const sku = `E2E-${size.toUpperCase()}-${Date.now()}`;
+  const product = await call("/products", { method: "POST", token: seller,
+    body: { title: `Console test mug (${size})`, status: "active", variants: [{ sku, price: 1800, weight_g: 300 }] } });
+  const location = await call("/inventory/locations", { method: "POST", token: seller, body: { name: `E2E ${sku}` } });
+  await call("/inventory/adjustments", { method: "POST", token: seller,
+    body: { sku, location_id: location.id, kind: "received", quantity: 5, reason: "e2e" } });
+  const email = `e2e-console-${size}-${Date.now()}@example.com`;
+  const password = "a long e2e passphrase";
+  const customer = (await call("/auth/register", { method: "POST", body: { email, password } })).tokens.access_token;
+  await call("/cart/add", { method: "POST", token: customer, body: { variant_id: product.variants[0].id, quantity: 1 } });
+  const address = { name: "Ann Lee", line1: "1 Market St", city: "San Francisco", region: "CA", postal_code: "94105", country: "US" };
+  const quote = await call("/checkout/quote", { method: "POST", token: customer, body: { address, shipping_method: "standard" } });
+  const order = await call("/checkout", { method: "POST", token: customer, key: `e2e-${sku}`,
+    body: { address, shipping_method: "standard", payment_token: "tok_sandbox_ok", expected_total: quote.totals.total } });
+  return { id: order.id, number: order.number, email, password };
+}
+
+async function consoles(size) {
+  const bought = await sale(size);
+  const seller = await newPage(size);
+  await step(`${size}: the seller's overview charts their sales`, async () => {
+    await signIn(seller.page, "seller@oxcart.test", sellerPassword);
+    await seller.page.goto("/seller");
+    await seller.page.getByRole("heading", { name: "Your sales" }).waitFor();
+    assert.ok(await seller.page.locator("figure.chart svg rect").count() > 0, "bars are drawn");
+    const today = await seller.page.locator(".figure").first().textContent();
+    assert.match(today, /Orders\s*[1-9]/, "today's order is counted");
+    await accessible(seller.page, "seller overview");
+    await shot(seller.page, size, "seller-overview");
+  });
+
+  await step(`${size}: the seller starts, packs and ships the order with its tracking number`, async () => {
+    const page = seller.page;
+    const row = () => page.locator("table.parts tbody tr", { hasText: bought.number });
+    await page.goto("/seller/orders?state=pending");
+    await page.getByRole("heading", { name: "Orders to fulfil" }).waitFor();
+    await accessible(page, "seller orders");
+    await shot(page, size, "seller-orders");
+    await row().getByRole("button", { name: /^Start/ }).click();
+    await page.waitForURL(/\/seller\/orders$/);
+    await row().getByRole("button", { name: /^Mark packed/ }).click();
+    await page.waitForURL(/\/seller\/orders$/);
+    await row().getByLabel("Carrier").fill("UPS");
+    await row().getByLabel("Tracking number").fill(`1Z${Date.now()}`.slice(0, 18));
+    await row().getByRole("button", { name: /^Ship order/ }).click();
+    await page.waitForURL(/\/seller\/orders$/);
+    await row().getByText(/Tracking 1Z/).waitFor();
+  });
+
+  const admin = await newPage(size);
+  await step(`${size}: the admin's KPIs with their charts`, async () => {
+    await signIn(admin.page, "admin@oxcart.test", adminPassword);
+    await admin.page.goto("/admin");
+    await admin.page.getByRole("heading", { name: "Admin", exact: true }).waitFor();
+    assert.ok(await admin.page.locator("figure.chart").count() >= 2, "revenue and orders charts");
+    await accessible(admin.page, "admin overview");
+    await shot(admin.page, size, "admin-overview");
+  });
+
+  await step(`${size}: the customer sees their order shipped, with its tracking number`, async () => {
+    const customer = await newPage(size);
+    await signIn(customer.page, bought.email, bought.password);
+    await customer.page.goto("/orders");
+    await customer.page.getByRole("link", { name: bought.number }).click();
+    await customer.page.getByText(/Tracking|1Z/).first().waitFor();
+    assert.match(await customer.page.locator("main").textContent(), /Shipped/);
+    await customer.context.close();
+  });
+
+  await step(`${size}: an admin refunds part of it and finds the refund in the audit log`, async () => {
+    const token = await login("admin@oxcart.test", adminPassword);
+    const payment = (await call(`/orders/${bought.id}`, { token })).payment;
+    await call(`/payments/${payment.id}/refunds`, { method: "POST", token, key: `e2e-refund-${bought.id}`,
+      body: { amount: 500, reason: "goodwill" } });
+    const page = admin.page;
+    await page.goto("/admin/audit");
+    await page.getByLabel("Action").fill("payment.*");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/action=payment/);
+    const actions = await page.locator("table.audit tbody tr td:nth-child(3)").allTextContents();
+    assert.ok(actions.length > 0 && actions.every((a) => a.startsWith("payment.")), `only payments: ${actions}`);
+    // The consumer records it within a moment.
+    const refund = page.locator("table.audit tbody tr", { hasText: payment.id }).filter({ hasText: "payment.refunded" });
+    for (let i = 0; i < 20 && !(await refund.count()); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      await page.reload();
+    }
+    assert.match(await refund.first().textContent(), /\(admin\)/, "the refund is the admin's");
+    await accessible(page, "audit log");
+    await shot(page, size, "admin-audit");
+  });
+
+  await step(`${size}: a customer is refused the consoles`, async () => {
+    const customer = await newPage(size);
+    await signIn(customer.page, "customer@oxcart.test", customerPassword);
+    for (const path of ["/admin", "/admin/audit", "/seller", "/seller/orders"]) {
+      const r = await customer.page.goto(path);
+      assert.equal(r.status(), 403, path);
+    }
+    await customer.context.close();
+  });
+
+  assert.deepEqual(seller.problems, [], `${size}: no script or policy errors (seller)`);
+  assert.deepEqual(admin.problems, [], `${size}: no script or policy errors (admin)`);
+  await seller.context.close();
+  await admin.context.close();
+}
+
+await finish(async () => {
+  assert.ok(adminPassword && sellerPassword && customerPassword, "the demo accounts' passwords");
+  for (const size of Object.keys(SIZES)) await consoles(size);
+}, "the consoles in Chromium");
