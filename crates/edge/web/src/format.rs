@@ -78,6 +78,22 @@ impl Locale {
         format!("{sign}{}.{:0width$}", abs / unit, abs % unit, width = exponent as usize)
     }
 
+    /// A decimal amount a person typed (`5`, `5.5`, `5.50`; a comma as the decimal mark too)
+    /// as minor units of `currency`; none when it is not a non-negative amount with at most
+    /// the currency's decimals. Exact: no floating point on the way.
+    pub fn parse_minor(text: &str, currency: &str) -> Option<i64> {
+        let exponent = exponent(currency) as usize;
+        let text = text.trim().replace(',', ".");
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || whole.len() > 12 || !digits(whole) || fraction.len() > exponent || !digits(fraction) {
+            return None;
+        }
+        let whole: i64 = whole.parse().ok()?;
+        let fraction: i64 = if fraction.is_empty() { 0 } else { format!("{fraction:0<exponent$}").parse().ok()? };
+        whole.checked_mul(10i64.pow(exponent as u32))?.checked_add(fraction)
+    }
+
     /// A calendar day in UTC: `Dec 3, 2026`, `3. Dez. 2026`, `3 déc. 2026`.
     pub fn date(&self, micros: i64) -> String {
         let Ok(t) = OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1000) else {
@@ -133,6 +149,18 @@ fn symbol(currency: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_amounts_become_exact_minor_units() {
+        assert_eq!(Locale::parse_minor("5", "USD"), Some(500));
+        assert_eq!(Locale::parse_minor("5.5", "USD"), Some(550));
+        assert_eq!(Locale::parse_minor(" 12,34 ", "EUR"), Some(1234));
+        assert_eq!(Locale::parse_minor("1200", "JPY"), Some(1200));
+        for bad in ["", "-1", "1.234", "1.2.3", "abc", "1e3", "1200.5"] {
+            let currency = if bad == "1200.5" { "JPY" } else { "USD" };
+            assert_eq!(Locale::parse_minor(bad, currency), None, "{bad}");
+        }
+    }
 
     #[test]
     fn money_is_written_exactly_in_each_locale() {

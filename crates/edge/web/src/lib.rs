@@ -145,6 +145,9 @@ impl Storefront {
             .route("/seller/orders/{id}/move", post(consoles::orders::part_move))
             .route("/seller/orders/{id}/ship", post(consoles::orders::part_ship))
             .route("/admin", get(consoles::admin::admin_overview))
+            .route("/admin/orders", get(consoles::admin_orders::admin_orders))
+            .route("/admin/orders/{id}", get(consoles::admin_orders::admin_order))
+            .route("/admin/orders/{id}/refund", post(consoles::admin_orders::admin_order_refund))
             .route("/admin/audit", get(consoles::admin::audit_page))
             .route("/admin/audit.csv", get(consoles::admin::audit_export))
             .layer(axum::middleware::from_fn_with_state(self.clone(), session::guard));

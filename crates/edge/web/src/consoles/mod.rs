@@ -3,6 +3,7 @@
 //! it reads anything (the services check again). Charts are SVG drawn here (`chart.rs`).
 
 pub mod admin;
+pub mod admin_orders;
 pub mod chart;
 pub mod orders;
 pub mod seller;

@@ -9,7 +9,7 @@ use serde_json::json;
 use testkit::{TestApp, backends};
 
 const SELLER_PAGES: [&str; 2] = ["/seller", "/seller/orders"];
-const ADMIN_PAGES: [&str; 3] = ["/admin", "/admin/audit", "/admin/audit.csv"];
+const ADMIN_PAGES: [&str; 4] = ["/admin", "/admin/orders", "/admin/audit", "/admin/audit.csv"];
 
 async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
     let mut b = Browser::new(app);
@@ -77,6 +77,7 @@ async fn the_overviews_chart_the_sales_and_the_audit_log_shows_the_refund() {
         let r = app.call_with_headers(Method::POST, "/api/v1/checkout", Some(body), None, &headers).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         let order = r.json()["id"].as_str().expect("id").to_owned();
+        let number = r.json()["number"].as_str().expect("number").to_owned();
         app.settle().await;
         let r = app.get(&format!("/api/v1/orders/{order}"), Some(&shop.admin)).await;
         let pay = r.json()["payment"]["id"].as_str().expect("payment").to_owned();
@@ -109,6 +110,28 @@ async fn the_overviews_chart_the_sales_and_the_audit_log_shows_the_refund() {
         assert!(csv.header("content-type").is_some_and(|c| c.starts_with("text/csv")));
         assert_eq!(csv.text.lines().count(), 3, "a header, the capture and the refund: {}", csv.text);
 
+        // The admin finds the order and refunds part of it from its page; the same form sent
+        // twice refunds once, and more than is left is refused.
+        let found = admin.get(&format!("/admin/orders?q={}", number)).await;
+        assert!(text(&found.text).contains(&number), "{}", text(&found.text));
+        let page = admin.get(&format!("/admin/orders/{order}")).await;
+        let key = field_value(&page.text, "key").expect("the refund's key");
+        let refund = [("key", key.as_str()), ("amount", "5.00"), ("reason", "scratched")];
+        for _ in 0..2 {
+            let r = admin.post(&format!("/admin/orders/{order}/refund"), &refund).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.text));
+            admin.get(&format!("/admin/orders/{order}")).await;
+        }
+        let read = text(&admin.get(&format!("/admin/orders/{order}?refunded=1")).await.text);
+        assert!(read.contains("Refunded $10.00") && read.contains("The refund was made"), "{read}");
+        let key = field_value(&admin.get(&format!("/admin/orders/{order}")).await.text, "key").expect("key");
+        let too_much = [("key", key.as_str()), ("amount", "9999.00"), ("reason", "")];
+        let r = admin.post(&format!("/admin/orders/{order}/refund"), &too_much).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", text(&r.text));
+        app.settle().await;
+        let refunds = admin.get("/admin/audit.csv?action=payment.refunded").await;
+        assert_eq!(refunds.text.lines().count(), 3, "the API's refund and the page's, once: {}", refunds.text);
+
         let mut seller = signed_in(&app, "seller@example.com").await;
         let read = text(&seller.get("/seller").await.text);
         assert!(read.contains(&format!("Revenue {}", money(5000))), "their two shirts: {read}");
@@ -128,6 +151,13 @@ async fn the_overviews_chart_the_sales_and_the_audit_log_shows_the_refund() {
         other.get("/account").await; // a page with a form, for a current CSRF token
         let r = other.post(&format!("/seller/orders/{part}/move"), &[("state", "processing")]).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "another seller's part");
+        let r = other.post(&format!("/admin/orders/{order}/refund"), &[("key", "k"), ("amount", "1")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "a seller refunds nothing");
+        assert!(
+            text(&r.text).contains("for the shop&#39;s staff"),
+            "refused for the role, not the form: {}",
+            text(&r.text)
+        );
         for state in ["processing", "packed"] {
             let r = seller.post(&format!("/seller/orders/{part}/move"), &[("state", state)]).await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{state}: {}", text(&r.text));
