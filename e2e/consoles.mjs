@@ -1,6 +1,7 @@
 // The seller dashboard and the admin console in Debian's Chromium, at a desktop and a phone
-// size: the demo seller lists a product with stock and a new customer buys it (through the
-// API); the seller's overview counts it and charts their sales; the seller starts, packs and
+// size: the demo seller adds a product with a picture and stock from their dashboard and a
+// new customer buys it (through the API); the seller's overview counts it and charts their
+// sales; the seller starts, packs and
 // ships it with a tracking number from their orders page; the customer's order page shows it
 // shipped; the admin's KPIs; the admin finds the order, refunds part of it from its page and
 // finds the refund in the audit log. axe-core checks every page; a
@@ -35,32 +36,51 @@ async function call(path, { method = "GET", body, token, key } = {}) {
 
 const login = async (email, password) => (await call("/auth/login", { method: "POST", body: { email, password } })).tokens.access_token;
 
-/// The demo seller lists a product with stock, and a new customer buys one: answers the
-/// order's number and the customer's credentials.
-async function sale(size) {
-  const seller = await login("seller@oxcart.test", sellerPassword);
-  const sku = `E2E-${size.toUpperCase()}-${Date.now()}`;
-  const product = await call("/products", { method: "POST", token: seller,
-    body: { title: `Console test mug (${size})`, status: "active", variants: [{ sku, price: 1800, weight_g: 300 }] } });
-  const location = await call("/inventory/locations", { method: "POST", token: seller, body: { name: `E2E ${sku}` } });
-  await call("/inventory/adjustments", { method: "POST", token: seller,
-    body: { sku, location_id: location.id, kind: "received", quantity: 5, reason: "e2e" } });
+/// A new customer buys one of `variantId` through the API: answers the order and the
+/// customer's credentials.
+async function buy(variantId, size) {
   const email = `e2e-console-${size}-${Date.now()}@example.com`;
   const password = "a long e2e passphrase";
   const customer = (await call("/auth/register", { method: "POST", body: { email, password } })).tokens.access_token;
-  await call("/cart/add", { method: "POST", token: customer, body: { variant_id: product.variants[0].id, quantity: 1 } });
+  await call("/cart/add", { method: "POST", token: customer, body: { variant_id: variantId, quantity: 1 } });
   const address = { name: "Ann Lee", line1: "1 Market St", city: "San Francisco", region: "CA", postal_code: "94105", country: "US" };
   const quote = await call("/checkout/quote", { method: "POST", token: customer, body: { address, shipping_method: "standard" } });
-  const order = await call("/checkout", { method: "POST", token: customer, key: `e2e-${sku}`,
+  const order = await call("/checkout", { method: "POST", token: customer, key: `e2e-${variantId}-${size}`,
     body: { address, shipping_method: "standard", payment_token: "tok_sandbox_ok", expected_total: quote.totals.total } });
   return { id: order.id, number: order.number, email, password };
 }
 
 async function consoles(size) {
-  const bought = await sale(size);
   const seller = await newPage(size);
+  let bought;
+  await step(`${size}: the seller adds a product with a picture and stock`, async () => {
+    const page = seller.page;
+    await signIn(page, "seller@oxcart.test", sellerPassword);
+    await page.goto("/seller/products/new");
+    await accessible(page, "new product");
+    const sku = `E2E-${size.toUpperCase()}-${Date.now()}`;
+    await page.getByLabel("Title").fill(`Console test mug (${size})`);
+    await page.getByLabel("Description").fill("A mug listed from the seller's dashboard.");
+    await page.getByLabel("SKU").fill(sku);
+    await page.getByLabel("Price").fill("18.00");
+    await page.getByLabel("Stock to receive now").fill("5");
+    await page.getByRole("button", { name: "Add the product" }).click();
+    await page.waitForURL(/\/seller\/products\/prd_/);
+    const productId = page.url().split("/").pop();
+    await page.getByLabel("Picture", { exact: true }).setInputFiles(new URL("../crates/edge/web/assets/icon-512.png", import.meta.url).pathname);
+    await page.getByLabel("Described as").fill("The test mug");
+    await page.getByRole("button", { name: "Add the picture" }).click();
+    await page.waitForURL(new RegExp(`/seller/products/${productId}$`));
+    await page.locator('ul.pictures img[alt="The test mug"]').waitFor();
+    assert.match(await page.locator("table.data tbody").textContent(), /5\s*5/, "on hand and available");
+    await accessible(page, "seller product");
+    await shot(page, size, "seller-product");
+    const product = await call(`/products/${productId}`);
+    assert.equal(product.images.length, 1, "the shop shows the picture");
+    bought = await buy(product.variants[0].id, size);
+  });
+
   await step(`${size}: the seller's overview charts their sales`, async () => {
-    await signIn(seller.page, "seller@oxcart.test", sellerPassword);
     await seller.page.goto("/seller");
     await seller.page.getByRole("heading", { name: "Your sales" }).waitFor();
     assert.ok(await seller.page.locator("figure.chart svg rect").count() > 0, "bars are drawn");
@@ -145,7 +165,7 @@ async function consoles(size) {
   await step(`${size}: a customer is refused the consoles`, async () => {
     const customer = await newPage(size);
     await signIn(customer.page, "customer@oxcart.test", customerPassword);
-    for (const path of ["/admin", "/admin/audit", "/seller", "/seller/orders"]) {
+    for (const path of ["/admin", "/admin/orders", "/admin/audit", "/seller", "/seller/products", "/seller/orders"]) {
       const r = await customer.page.goto(path);
       assert.equal(r.status(), 403, path);
     }

@@ -210,6 +210,7 @@ impl App {
                 key: secret_file(&data_dir, "form-secret").map_err(anyhow::Error::msg)?,
                 analytics: analytics.clone(),
                 audit: audit.clone(),
+                inventory: inventory.clone(),
             },
             web::Settings::read(&section(web::SECTION))?,
         );

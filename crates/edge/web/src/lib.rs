@@ -51,6 +51,8 @@ pub struct StorefrontDeps {
     /// The consoles' reports and the audit log.
     pub analytics: Arc<analytics::AnalyticsService>,
     pub audit: Arc<audit::AuditService>,
+    /// A seller's stock, adjusted from their dashboard.
+    pub inventory: Arc<inventory::InventoryService>,
 }
 
 pub struct Storefront {
@@ -67,6 +69,7 @@ pub struct Storefront {
     payments: Arc<PaymentsService>,
     analytics: Arc<analytics::AnalyticsService>,
     audit: Arc<audit::AuditService>,
+    inventory: Arc<inventory::InventoryService>,
     /// `sandbox`, `stripe`…
     payment_provider: &'static str,
     key: Vec<u8>,
@@ -93,6 +96,7 @@ impl Storefront {
             payments: deps.payments,
             analytics: deps.analytics,
             audit: deps.audit,
+            inventory: deps.inventory,
             key: deps.key,
             cookies: session::Cookies::new(settings.secure_cookies),
             locale,
@@ -141,6 +145,15 @@ impl Storefront {
             .route("/orders/{id}/events", get(orders::order_events).with_state(self.orders.clone()))
             .route("/offline", get(pages::site::offline_page))
             .route("/seller", get(consoles::seller::seller_overview))
+            .route(
+                "/seller/products",
+                get(consoles::products::seller_products).post(consoles::products::product_create),
+            )
+            .route("/seller/products/new", get(consoles::products::product_new_page))
+            .route("/seller/products/{id}", get(consoles::products::seller_product))
+            .route("/seller/products/{id}/pictures", post(consoles::products::picture_upload))
+            .route("/seller/products/{id}/stock", post(consoles::products::stock_adjust))
+            .route("/seller/products/{id}/archive", post(consoles::products::product_archive))
             .route("/seller/orders", get(consoles::orders::seller_orders))
             .route("/seller/orders/{id}/move", post(consoles::orders::part_move))
             .route("/seller/orders/{id}/ship", post(consoles::orders::part_ship))

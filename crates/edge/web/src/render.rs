@@ -178,6 +178,12 @@ impl Problems {
     pub fn any(&self) -> bool {
         !self.fields.is_empty() || !self.general.is_empty()
     }
+
+    /// Every message, general first, for a summary above a form.
+    pub fn messages(&self) -> Vec<String> {
+        let general = Some(self.general.clone()).filter(|g| !g.is_empty());
+        general.into_iter().chain(self.fields.iter().map(|(_, m)| m.clone())).collect()
+    }
 }
 
 /// `must be 8 characters` → `Must be 8 characters.`

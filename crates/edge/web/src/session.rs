@@ -231,6 +231,26 @@ async fn post_check(shop: &Storefront, shopper: &Shopper, req: Request) -> Resul
             return Err(shop.forbidden("This form was sent from another site."));
         }
     }
+    // A picture's upload is a multipart body too large to read here; its form names the token
+    // in its address instead (a MAC of the visitor, useless in any other browser), and the
+    // handler reads the body within the server's body limit.
+    let multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("multipart/form-data"));
+    if multipart {
+        let query = req.uri().query().unwrap_or_default();
+        let token =
+            url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
+        return if token.is_some_and(|t| subtle::ConstantTimeEq::ct_eq(t.as_bytes(), shopper.csrf.as_bytes()).into()) {
+            Ok(req)
+        } else {
+            tracing::info!("upload refused: no token, or not this visitor's");
+            Err(shop.forbidden(
+                "This form has expired or did not come from this shop. Go back, reload the page and send it again.",
+            ))
+        };
+    }
     let (parts, body) = req.into_parts();
     let bytes = match read_limited(body).await {
         Some(b) => b,

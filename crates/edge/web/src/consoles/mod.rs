@@ -6,6 +6,7 @@ pub mod admin;
 pub mod admin_orders;
 pub mod chart;
 pub mod orders;
+pub mod products;
 pub mod seller;
 
 use crate::Storefront;

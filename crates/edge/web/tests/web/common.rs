@@ -78,6 +78,47 @@ impl<'a> Browser<'a> {
     }
 }
 
+impl Browser<'_> {
+    /// Posts a file as a page's upload form would: the CSRF token in the address, the body
+    /// `multipart/form-data` with `file` and the text `fields`.
+    pub async fn post_file(&mut self, path: &str, fields: &[(&str, &str)], file: &[u8], csrf: bool) -> TestResponse {
+        const BOUNDARY: &str = "oxcart-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").bytes());
+        }
+        body.extend(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n")
+                .bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend(format!("\r\n--{BOUNDARY}--\r\n").bytes());
+        let uri = if csrf { format!("{path}?csrf={}", self.csrf) } else { path.to_owned() };
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::HOST, "shop.test")
+            .header(header::ACCEPT, "text/html")
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+            .header(header::COOKIE, self.cookie_header())
+            .header("sec-fetch-site", "same-origin")
+            .header("origin", "http://shop.test")
+            .body(Body::from(body))
+            .expect("request");
+        let r = self.app.send(request).await;
+        self.keep(&r);
+        r
+    }
+}
+
+/// A small PNG of `width` by `height`, for uploads.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, image::ImageFormat::Png).expect("encode test picture");
+    out.into_inner()
+}
+
 /// The `value` of the first input named `name` in a page.
 pub fn field_value(html: &str, name: &str) -> Option<String> {
     let at = html.find(&format!("name=\"{name}\""))?;

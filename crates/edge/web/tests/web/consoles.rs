@@ -8,7 +8,7 @@ use kernel::auth::Role;
 use serde_json::json;
 use testkit::{TestApp, backends};
 
-const SELLER_PAGES: [&str; 2] = ["/seller", "/seller/orders"];
+const SELLER_PAGES: [&str; 4] = ["/seller", "/seller/products", "/seller/products/new", "/seller/orders"];
 const ADMIN_PAGES: [&str; 4] = ["/admin", "/admin/orders", "/admin/audit", "/admin/audit.csv"];
 
 async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
@@ -175,5 +175,76 @@ async fn the_overviews_chart_the_sales_and_the_audit_log_shows_the_refund() {
         app.settle().await;
         let order = app.get(&format!("/api/v1/orders/{order}"), Some(&shop.admin)).await.json();
         assert_eq!(order["state"], "shipped", "{order}");
+    }
+}
+
+#[tokio::test]
+async fn a_seller_adds_a_product_with_a_picture_and_stock_from_the_dashboard() {
+    for backend in backends() {
+        let app = TestApp::spawn(&backend).await;
+        app.seller("sam@example.com").await;
+        app.seller("tia@example.com").await;
+        let mut sam = signed_in(&app, "sam@example.com").await;
+        sam.get("/seller/products/new").await;
+        let bad = sam
+            .post("/seller/products", &[("title", "Mug"), ("sku", "MUG-1"), ("price", "twelve"), ("stock", "3")])
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(text(&bad.text).contains("Give a price"), "{}", text(&bad.text));
+        assert_eq!(field_value(&bad.text, "title").as_deref(), Some("Mug"), "what was typed is kept");
+        let fields = [
+            ("title", "Glazed Mug"),
+            ("description", "Holds tea."),
+            ("sku", "MUG-1"),
+            ("price", "12.50"),
+            ("stock", "7"),
+            ("status", "active"),
+        ];
+        let r = sam.post("/seller/products", &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.text));
+        let at = r.header("location").expect("the new product's page").to_owned();
+        let id = at.trim_start_matches("/seller/products/").to_owned();
+        let page = sam.get(&at).await;
+        let read = text(&page.text);
+        assert!(read.contains("MUG-1 $12.50 7 7") && read.contains("No pictures yet"), "{read}");
+
+        let r = sam.post_file(&format!("{at}/pictures"), &[("alt", "A blue mug")], &png(400, 300), false).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "an upload without the page's token");
+        sam.get(&at).await;
+        let r = sam.post_file(&format!("{at}/pictures"), &[("alt", "A blue mug")], b"not a picture", true).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", text(&r.text));
+        let r = sam.post_file(&format!("{at}/pictures"), &[("alt", "A blue mug")], &png(400, 300), true).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.text));
+        let page = sam.get(&at).await;
+        assert!(page.text.contains("alt=\"A blue mug\""), "the picture shows");
+
+        let r = sam
+            .post(
+                &format!("{at}/stock"),
+                &[("sku", "MUG-1"), ("kind", "damaged"), ("quantity", "2"), ("reason", "dropped")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.text));
+        assert!(text(&sam.get(&at).await.text).contains("MUG-1 $12.50 5 5"));
+        app.settle().await;
+        let shopfront = app.get(&format!("/api/v1/products/{id}"), None).await.json();
+        assert_eq!(shopfront["images"][0]["alt"], "A blue mug", "customers see the picture");
+        assert_eq!(shopfront["variants"][0]["price"], 1250);
+
+        let mut tia = signed_in(&app, "tia@example.com").await;
+        assert_eq!(tia.get(&at).await.status, StatusCode::NOT_FOUND, "another seller's product");
+        tia.get("/account").await;
+        let r = tia
+            .post(
+                &format!("{at}/stock"),
+                &[("sku", "MUG-1"), ("kind", "received"), ("quantity", "99"), ("reason", "x")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "nor its stock");
+        let r = tia.post(&format!("{at}/archive"), &[]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "nor archive it");
+        let r = sam.post(&format!("{at}/archive"), &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.text));
+        assert!(text(&sam.get("/seller/products").await.text).contains("Glazed Mug archived"));
     }
 }
