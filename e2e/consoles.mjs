@@ -162,10 +162,21 @@ async function consoles(size) {
     await shot(page, size, "admin-audit");
   });
 
+  await step(`${size}: the admin's people and sellers`, async () => {
+    const page = admin.page;
+    await page.goto("/admin/users?q=oxcart.test");
+    await page.getByRole("cell", { name: "customer@oxcart.test", exact: true }).waitFor();
+    await accessible(page, "people");
+    await shot(page, size, "admin-people");
+    await page.goto("/admin/sellers?status=approved");
+    await page.getByRole("cell", { name: "Demo Outfitters", exact: true }).waitFor();
+    await accessible(page, "sellers");
+  });
+
   await step(`${size}: a customer is refused the consoles`, async () => {
     const customer = await newPage(size);
     await signIn(customer.page, "customer@oxcart.test", customerPassword);
-    for (const path of ["/admin", "/admin/orders", "/admin/audit", "/seller", "/seller/products", "/seller/orders"]) {
+    for (const path of ["/admin", "/admin/orders", "/admin/users", "/admin/sellers", "/admin/audit", "/seller", "/seller/products", "/seller/orders"]) {
       const r = await customer.page.goto(path);
       assert.equal(r.status(), 403, path);
     }

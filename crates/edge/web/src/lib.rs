@@ -161,6 +161,11 @@ impl Storefront {
             .route("/admin/orders", get(consoles::admin_orders::admin_orders))
             .route("/admin/orders/{id}", get(consoles::admin_orders::admin_order))
             .route("/admin/orders/{id}/refund", post(consoles::admin_orders::admin_order_refund))
+            .route("/admin/users", get(consoles::admin_users::admin_users))
+            .route("/admin/users/{id}/role", post(consoles::admin_users::user_role_set))
+            .route("/admin/users/{id}/access", post(consoles::admin_users::user_access_set))
+            .route("/admin/sellers", get(consoles::admin_users::admin_sellers))
+            .route("/admin/sellers/{id}/decide", post(consoles::admin_users::seller_decide))
             .route("/admin/audit", get(consoles::admin::audit_page))
             .route("/admin/audit.csv", get(consoles::admin::audit_export))
             .layer(axum::middleware::from_fn_with_state(self.clone(), session::guard));

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod admin_orders;
+pub mod admin_users;
 pub mod chart;
 pub mod orders;
 pub mod products;

@@ -9,7 +9,8 @@ use serde_json::json;
 use testkit::{TestApp, backends};
 
 const SELLER_PAGES: [&str; 4] = ["/seller", "/seller/products", "/seller/products/new", "/seller/orders"];
-const ADMIN_PAGES: [&str; 4] = ["/admin", "/admin/orders", "/admin/audit", "/admin/audit.csv"];
+const ADMIN_PAGES: [&str; 6] =
+    ["/admin", "/admin/orders", "/admin/users", "/admin/sellers", "/admin/audit", "/admin/audit.csv"];
 
 async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
     let mut b = Browser::new(app);
@@ -246,5 +247,57 @@ async fn a_seller_adds_a_product_with_a_picture_and_stock_from_the_dashboard() {
         let r = sam.post(&format!("{at}/archive"), &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.text));
         assert!(text(&sam.get("/seller/products").await.text).contains("Glazed Mug archived"));
+    }
+}
+
+#[tokio::test]
+async fn an_admin_changes_roles_disables_accounts_and_decides_sellers_each_audited() {
+    for backend in backends() {
+        let app = TestApp::spawn(&backend).await;
+        let (_, admin_id) = app.user_with_role("admin@example.com", Role::Admin).await;
+        let (_, ann) = app.user_with_role("ann@example.com", Role::Customer).await;
+        let mut ann_browser = signed_in(&app, "ann@example.com").await;
+        let mut admin = signed_in(&app, "admin@example.com").await;
+
+        let found = admin.get("/admin/users?q=ann").await;
+        let read = text(&found.text);
+        assert!(read.contains("ann@example.com") && !read.contains("admin@example.com"), "{read}");
+        let r = admin.post(&format!("/admin/users/{ann}/role"), &[("role", "seller")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.text));
+        admin.get("/admin/users").await;
+        let r = admin.post(&format!("/admin/users/{admin_id}/role"), &[("role", "customer")]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "an admin does not demote themself: {}", text(&r.text));
+        admin.get("/admin/users").await;
+        let r = admin.post(&format!("/admin/users/{ann}/access"), &[("disabled", "1")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let r = ann_browser.get("/account").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "a disabled account's session has ended");
+
+        let p = kernel::auth::Principal {
+            user_id: app.user_with_role("sol@example.com", Role::Customer).await.1,
+            role: Role::Customer,
+            method: kernel::auth::AuthMethod::Session { session_id: "t".into() },
+        };
+        let application = users::dto::SellerApplication {
+            store_name: "Sol's Pottery".into(),
+            description: "Hand-thrown bowls.".into(),
+            contact_email: "sol@example.com".into(),
+            contact_phone: None,
+        };
+        app.app.users.seller_apply(&p, application).await.expect("application");
+        let pending = text(&admin.get("/admin/sellers").await.text);
+        assert!(pending.contains("Sol's Pottery") || pending.contains("Sol&#39;s Pottery"), "{pending}");
+        let r = admin.post(&format!("/admin/sellers/{}/decide", p.user_id), &[("decision", "approve")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert!(text(&admin.get("/admin/sellers?status=approved").await.text).contains("Pottery"));
+        app.settle().await;
+
+        let log = admin.get("/admin/audit.csv").await.text;
+        let mine = |action: &str, object: &str| {
+            log.lines().any(|l| l.contains(action) && l.contains(object) && l.contains(&format!("{admin_id},admin")))
+        };
+        assert!(mine("user.role_changed", &ann), "{log}");
+        assert!(mine("user.access_changed", &ann), "{log}");
+        assert!(mine("seller.status_changed", &p.user_id), "{log}");
     }
 }
