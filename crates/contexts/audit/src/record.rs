@@ -1,9 +1,12 @@
 //! Which events are audited, and what each records: the object it is about and the state
 //! before and after, read through the publishing context's typed events.
 
+use catalog::api::events::VariantPriceChanged;
+use inventory::api::events::StockAdjusted;
 use kernel::event::{Envelope, Event};
 use orders::api::events::OrderCancelled;
 use payments::api::events::{PaymentCancelled, PaymentCaptured, PaymentDisputed, PaymentRefunded};
+use pricing::api::events::PromotionChanged;
 use serde_json::{Value, json};
 use users::api::events::{SellerStatusChanged, UserAccessChanged, UserRoleChanged};
 
@@ -17,6 +20,9 @@ pub const AUDITED: &[&str] = &[
     UserRoleChanged::TYPE,
     UserAccessChanged::TYPE,
     SellerStatusChanged::TYPE,
+    VariantPriceChanged::TYPE,
+    StockAdjusted::TYPE,
+    PromotionChanged::TYPE,
 ];
 
 /// What an audited event records, before the chain numbers and links it.
@@ -95,6 +101,40 @@ pub fn draft_of(event: &Envelope) -> kernel::Result<Option<Draft>> {
                 before: None,
                 after: Some(json!({"status": e.status})),
                 by: Some(e.by),
+            }
+        }
+        VariantPriceChanged::TYPE => {
+            let e: VariantPriceChanged = event.decode()?;
+            Draft {
+                object_type: "variant",
+                object_id: e.variant_id,
+                before: Some(json!({"price": e.from})),
+                after: Some(json!({"price": e.to, "sku": e.sku, "currency": e.currency, "product_id": e.product_id})),
+                by: None,
+            }
+        }
+        StockAdjusted::TYPE => {
+            let e: StockAdjusted = event.decode()?;
+            Draft {
+                object_type: "stock",
+                object_id: e.sku,
+                before: Some(json!({"on_hand": e.on_hand_after - e.delta})),
+                after: Some(json!({"on_hand": e.on_hand_after, "kind": e.kind, "delta": e.delta,
+                    "reason": e.reason, "location_id": e.location_id})),
+                by: None,
+            }
+        }
+        PromotionChanged::TYPE => {
+            let e: PromotionChanged = event.decode()?;
+            let terms = |t: Option<pricing::api::events::PromotionTerms>| t.and_then(|t| serde_json::to_value(t).ok());
+            let mut after = terms(e.after).unwrap_or_else(|| json!({}));
+            after["change"] = json!(e.change);
+            Draft {
+                object_type: "promotion",
+                object_id: e.promotion_id,
+                before: terms(e.before),
+                after: Some(after),
+                by: None,
             }
         }
         _ => return Ok(None),

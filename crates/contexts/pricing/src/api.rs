@@ -2,6 +2,8 @@
 //! count promotions through), its plain request and answer types (the basket [`Line`] and the
 //! [`Quote`] are the engine's own pure types), its error codes and its API-key scope.
 
+pub mod events;
+
 pub use crate::domain::{Applied, Ineligible, Line, Quote};
 use kernel::ErrorKind::*;
 use kernel::auth::{Role, Scope};

@@ -72,3 +72,57 @@ async fn a_capture_and_an_admins_refund_are_recorded_against_the_payment() {
         assert_eq!(payments.len(), 2, "{payments:?}");
     }
 }
+
+#[tokio::test]
+async fn price_stock_and_promotion_changes_are_recorded_with_before_and_after() {
+    for backend in backends() {
+        let app = TestApp::spawn(&backend).await;
+        let shop = shop(&app).await;
+        let (seller, seller_id) = app.seller("sam@example.com").await;
+        let body = json!({"title": "Teapot", "status": "active", "variants": [{"sku": "POT", "price": 3000}]});
+        let r = app.post("/api/v1/products", body, Some(&seller)).await;
+        let product = r.json();
+        let (id, variant) =
+            (product["id"].as_str().expect("id"), product["variants"][0]["id"].as_str().expect("variant"));
+        let path = format!("/api/v1/products/{id}/variants/{variant}");
+        let r = app.call(Method::PUT, &path, Some(json!({"sku": "POT", "price": 3500})), Some(&seller)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let r = app.call(Method::PUT, &path, Some(json!({"sku": "POT", "price": 3500})), Some(&seller)).await;
+        assert_eq!(r.status, StatusCode::OK, "the same price again is no change");
+        let r = app.post("/api/v1/inventory/locations", json!({"name": "Shed"}), Some(&seller)).await;
+        let location = r.json()["id"].as_str().expect("id").to_owned();
+        for (kind, n) in [("received", 6), ("damaged", 2)] {
+            let body = json!({"sku": "POT", "location_id": location, "kind": kind, "quantity": n, "reason": "count"});
+            let r = app.post("/api/v1/inventory/adjustments", body, Some(&seller)).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        }
+        let promo = json!({"name": "Spring", "code": "SPRING", "kind": "percent", "value": 10});
+        let r = app.post("/api/v1/promotions", promo, Some(&shop.admin)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let pro = r.json()["id"].as_str().expect("id").to_owned();
+        let promo = json!({"name": "Spring", "code": "SPRING", "kind": "percent", "value": 15});
+        let r = app.call(Method::PUT, &format!("/api/v1/promotions/{pro}"), Some(promo), Some(&shop.admin)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let r = app.call(Method::DELETE, &format!("/api/v1/promotions/{pro}"), None, Some(&shop.admin)).await;
+        assert!(r.status.is_success(), "{}", r.text);
+        app.settle().await;
+
+        let prices = entries(&app, &shop.admin, "?action=product.price_changed").await;
+        assert_eq!(prices.len(), 1, "{prices:?}");
+        assert_eq!(prices[0]["actor"], json!({"id": seller_id, "role": "seller"}));
+        assert_eq!(
+            (prices[0]["before"]["price"].as_i64(), prices[0]["after"]["price"].as_i64()),
+            (Some(3000), Some(3500))
+        );
+        let stock = entries(&app, &shop.admin, "?action=inventory.adjusted&object_id=POT").await;
+        let moves: Vec<_> =
+            stock.iter().map(|e| (e["before"]["on_hand"].as_i64(), e["after"]["on_hand"].as_i64())).collect();
+        assert_eq!(moves, [(Some(6), Some(4)), (Some(0), Some(6))], "newest first");
+        assert_eq!(stock[0]["after"]["reason"], "count");
+        let promos = entries(&app, &shop.admin, &format!("?object_id={pro}")).await;
+        let changes: Vec<_> = promos.iter().map(|e| e["after"]["change"].as_str().unwrap_or_default()).collect();
+        assert_eq!(changes, ["deleted", "updated", "created"]);
+        assert_eq!((promos[1]["before"]["value"].as_i64(), promos[1]["after"]["value"].as_i64()), (Some(10), Some(15)));
+        assert!(app.app.audit.chain_verify(|_| {}).await.expect("verify").intact);
+    }
+}

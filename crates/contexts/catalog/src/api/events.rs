@@ -52,3 +52,23 @@ impl Event for SellerVisibilityChanged {
         &self.seller_id
     }
 }
+
+/// A variant's price was changed by its seller or an admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantPriceChanged {
+    pub product_id: String,
+    pub variant_id: String,
+    pub sku: String,
+    pub seller_id: String,
+    /// Minor units of `currency`.
+    pub from: i64,
+    pub to: i64,
+    pub currency: String,
+}
+
+impl Event for VariantPriceChanged {
+    const TYPE: &'static str = "product.price_changed";
+    fn aggregate_id(&self) -> &str {
+        &self.variant_id
+    }
+}

@@ -2,6 +2,7 @@
 
 use super::guards::{owned_product, write_conflict};
 use super::{CatalogService, write_scope};
+use crate::api::events::VariantPriceChanged;
 use crate::domain::{measure, optional_text, price, sku};
 use crate::dto::{ProductDto, ProductOption, VariantDto, VariantInput};
 use crate::store::products::{self as sql, VariantRow};
@@ -210,6 +211,18 @@ impl CatalogService {
             Some(current) => {
                 let row = draft.into_row(current.id.clone(), &product.id, current.position, &current.currency);
                 sql::variant_update(&mut tx, &row).await.map_err(write_conflict)?;
+                if row.price_minor != current.price_minor {
+                    let changed = VariantPriceChanged {
+                        product_id: product.id.clone(),
+                        variant_id: row.id.clone(),
+                        sku: row.sku.clone(),
+                        seller_id: product.seller_id.clone(),
+                        from: current.price_minor,
+                        to: row.price_minor,
+                        currency: row.currency.clone(),
+                    };
+                    ::store::outbox::emit(&mut tx, &changed).await?;
+                }
             }
         }
         crate::store::products::product_touch(&mut tx, &product.id).await?;

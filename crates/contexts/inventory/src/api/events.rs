@@ -101,3 +101,24 @@ impl Event for LowStock {
         &self.sku
     }
 }
+
+/// Someone changed a SKU's stock by hand (received, returned, damaged or lost, counted):
+/// `delta` is the change, `on_hand_after` what the location holds now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockAdjusted {
+    pub adjustment_id: String,
+    pub sku: String,
+    pub location_id: String,
+    pub seller_id: String,
+    pub kind: String,
+    pub delta: i64,
+    pub on_hand_after: i64,
+    pub reason: String,
+}
+
+impl Event for StockAdjusted {
+    const TYPE: &'static str = "inventory.adjusted";
+    fn aggregate_id(&self) -> &str {
+        &self.sku
+    }
+}

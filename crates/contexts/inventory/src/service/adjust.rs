@@ -2,6 +2,7 @@
 //! and the person who made it.
 
 use super::{InventoryService, normalize_sku, refresh_item, rfc3339, seller_scope};
+use crate::api::events::StockAdjusted;
 use crate::domain::{AdjustmentKind, MAX_QUANTITY, positive_quantity};
 use crate::dto::{AdjustmentDto, AdjustmentInput, HistoryFilter};
 use crate::store::history::{self as sql, AdjustmentRow};
@@ -56,6 +57,17 @@ impl InventoryService {
         };
         sql::adjustment_insert(&mut tx, &row).await?;
         refresh_item(&mut tx, &sku).await?;
+        let adjusted = StockAdjusted {
+            adjustment_id: row.id.clone(),
+            sku: row.sku.clone(),
+            location_id: row.location_id.clone(),
+            seller_id: row.seller_id.clone(),
+            kind: row.kind.clone(),
+            delta: row.delta,
+            on_hand_after: row.on_hand_after,
+            reason: row.reason.clone(),
+        };
+        store::outbox::emit(&mut tx, &adjusted).await?;
         tx.commit().await?;
         Ok(adjustment_dto(row))
     }

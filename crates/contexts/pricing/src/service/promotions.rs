@@ -2,6 +2,7 @@
 
 use super::input::ValidPromotion;
 use super::{PricingService, owner_scope, promotion_dto, promotion_not_found};
+use crate::api::events::{PromotionChanged, PromotionTerms};
 use crate::dto::{PromotionDto, PromotionInput};
 use crate::store::promotions::{self as sql, PromotionRow};
 use crate::store::redemptions;
@@ -10,7 +11,7 @@ use kernel::id::new_id;
 use kernel::page::{Page, PageParams};
 use kernel::time::Timestamp;
 use kernel::{Error, Result};
-use store::Query;
+use store::{Query, Tx};
 
 impl PricingService {
     /// A seller's promotion discounts only their own lines; an admin's is platform-wide.
@@ -21,6 +22,7 @@ impl PricingService {
         let row = valid.into_row(new_id("pro"), seller.map(str::to_owned), now, 0, now);
         let mut tx = self.db.begin().await?;
         sql::promotion_insert(&mut tx, &row).await.map_err(code_taken)?;
+        announce(&mut tx, &row, "created", None, Some(&row)).await?;
         tx.commit().await?;
         Ok(promotion_dto(row))
     }
@@ -51,11 +53,12 @@ impl PricingService {
             return Err(below_uses());
         }
         let now = Timestamp::now().as_micros();
-        let row = valid.into_row(current.id, current.seller_id, current.created_at, used, now);
+        let row = valid.into_row(current.id.clone(), current.seller_id.clone(), current.created_at, used, now);
         // The statement re-checks the limit against the uses counted by then.
         if !sql::promotion_update(&mut tx, &row).await.map_err(code_taken)? {
             return Err(below_uses());
         }
+        announce(&mut tx, &row, "updated", Some(&current), Some(&row)).await?;
         tx.commit().await?;
         Ok(promotion_dto(row))
     }
@@ -71,16 +74,52 @@ impl PricingService {
         if !sql::promotion_deactivate(&mut tx, id, now).await? {
             return Err(promotion_not_found());
         }
+        let before = row.clone();
         if redemptions::promotion_redeemed(&mut tx, id).await? {
-            tx.commit().await?;
             row.active = false;
             row.updated_at = now;
+            announce(&mut tx, &row, "deactivated", Some(&before), Some(&row)).await?;
+            tx.commit().await?;
             return Ok(Some(promotion_dto(row)));
         }
         sql::promotion_delete(&mut tx, id).await?;
+        announce(&mut tx, &row, "deleted", Some(&before), None).await?;
         tx.commit().await?;
         Ok(None)
     }
+}
+
+fn terms(r: &PromotionRow) -> PromotionTerms {
+    PromotionTerms {
+        name: r.name.clone(),
+        code: r.code.clone(),
+        kind: r.kind.clone(),
+        value: r.value,
+        min_subtotal: r.min_subtotal,
+        starts_at: r.starts_at,
+        ends_at: r.ends_at,
+        usage_limit: r.usage_limit,
+        active: r.active,
+    }
+}
+
+/// The change, in the transaction that makes it, for the audit log.
+async fn announce(
+    tx: &mut Tx,
+    row: &PromotionRow,
+    change: &str,
+    before: Option<&PromotionRow>,
+    after: Option<&PromotionRow>,
+) -> Result<()> {
+    let event = PromotionChanged {
+        promotion_id: row.id.clone(),
+        seller_id: row.seller_id.clone(),
+        change: change.to_owned(),
+        before: before.map(terms),
+        after: after.map(terms),
+    };
+    store::outbox::emit(tx, &event).await?;
+    Ok(())
 }
 
 /// The promotion when the caller may manage it; 404 otherwise, so that a seller cannot learn
