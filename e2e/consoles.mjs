@@ -80,6 +80,14 @@ async function consoles(size) {
     bought = await buy(product.variants[0].id, size);
   });
 
+  await step(`${size}: the seller's stock by location and its latest adjustments`, async () => {
+    await seller.page.goto("/seller/stock");
+    await seller.page.getByRole("heading", { name: "Latest adjustments" }).waitFor();
+    assert.match(await seller.page.locator("main").textContent(), /opening stock/);
+    await accessible(seller.page, "seller stock");
+    await shot(seller.page, size, "seller-stock");
+  });
+
   await step(`${size}: the seller's overview charts their sales`, async () => {
     await seller.page.goto("/seller");
     await seller.page.getByRole("heading", { name: "Your sales" }).waitFor();
@@ -176,7 +184,7 @@ async function consoles(size) {
   await step(`${size}: a customer is refused the consoles`, async () => {
     const customer = await newPage(size);
     await signIn(customer.page, "customer@oxcart.test", customerPassword);
-    for (const path of ["/admin", "/admin/orders", "/admin/users", "/admin/sellers", "/admin/audit", "/seller", "/seller/products", "/seller/orders"]) {
+    for (const path of ["/admin", "/admin/orders", "/admin/users", "/admin/sellers", "/admin/audit", "/seller", "/seller/products", "/seller/stock", "/seller/orders"]) {
       const r = await customer.page.goto(path);
       assert.equal(r.status(), 403, path);
     }

@@ -145,6 +145,7 @@ impl Storefront {
             .route("/orders/{id}/events", get(orders::order_events).with_state(self.orders.clone()))
             .route("/offline", get(pages::site::offline_page))
             .route("/seller", get(consoles::seller::seller_overview))
+            .route("/seller/sales.csv", get(consoles::seller::sales_export))
             .route(
                 "/seller/products",
                 get(consoles::products::seller_products).post(consoles::products::product_create),
@@ -154,6 +155,7 @@ impl Storefront {
             .route("/seller/products/{id}/pictures", post(consoles::products::picture_upload))
             .route("/seller/products/{id}/stock", post(consoles::products::stock_adjust))
             .route("/seller/products/{id}/archive", post(consoles::products::product_archive))
+            .route("/seller/stock", get(consoles::stock::seller_stock))
             .route("/seller/orders", get(consoles::orders::seller_orders))
             .route("/seller/orders/{id}/move", post(consoles::orders::part_move))
             .route("/seller/orders/{id}/ship", post(consoles::orders::part_ship))

@@ -9,6 +9,7 @@ pub mod chart;
 pub mod orders;
 pub mod products;
 pub mod seller;
+pub mod stock;
 
 use crate::Storefront;
 use crate::pages::account::to_login;

@@ -8,7 +8,8 @@ use kernel::auth::Role;
 use serde_json::json;
 use testkit::{TestApp, backends};
 
-const SELLER_PAGES: [&str; 4] = ["/seller", "/seller/products", "/seller/products/new", "/seller/orders"];
+const SELLER_PAGES: [&str; 5] =
+    ["/seller", "/seller/products", "/seller/products/new", "/seller/stock", "/seller/orders"];
 const ADMIN_PAGES: [&str; 6] =
     ["/admin", "/admin/orders", "/admin/users", "/admin/sellers", "/admin/audit", "/admin/audit.csv"];
 
@@ -137,6 +138,13 @@ async fn the_overviews_chart_the_sales_and_the_audit_log_shows_the_refund() {
         let read = text(&seller.get("/seller").await.text);
         assert!(read.contains(&format!("Revenue {}", money(5000))), "their two shirts: {read}");
         assert!(read.contains("Ridge Trail Shirt"), "their best product: {read}");
+        let by_day = seller.get("/seller/sales.csv").await;
+        assert!(by_day.header("content-type").is_some_and(|c| c.starts_with("text/csv")));
+        let today = kernel::time::Timestamp::now().to_rfc3339()[..10].to_owned();
+        assert_eq!(by_day.text.lines().count(), 31, "a header and 30 days");
+        assert_eq!(by_day.text.lines().last(), Some(format!("{today},1,2,50.00").as_str()));
+        let by_product = seller.get("/seller/sales.csv?by=product").await.text;
+        assert_eq!(by_product.lines().nth(1), Some(format!("{},Ridge Trail Shirt,2,50.00", shop.product_id).as_str()));
         let mut other = signed_in(&app, "tia@example.com").await;
         let read = text(&other.get("/seller").await.text);
         assert!(read.contains("Revenue $0.00") && read.contains("No sales yet"), "{read}");
@@ -227,6 +235,20 @@ async fn a_seller_adds_a_product_with_a_picture_and_stock_from_the_dashboard() {
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.text));
         assert!(text(&sam.get(&at).await.text).contains("MUG-1 $12.50 5 5"));
+        let login = json!({"email": "sam@example.com", "password": PASSWORD});
+        let login = app.post("/api/v1/auth/login", login, None).await.json();
+        let token = login["tokens"]["access_token"].as_str().expect("token").to_owned();
+        let settings = json!({"low_stock_threshold": 6, "reorder_point": 6, "reorder_quantity": 20});
+        let r = app.call(Method::PUT, "/api/v1/inventory/items/MUG-1", Some(settings), Some(&token)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let stock = text(&sam.get("/seller/stock").await.text);
+        assert!(stock.contains("MUG-1 Main 5 0 5"), "by location: {stock}");
+        assert!(stock.contains("Running low SKU Available Threshold MUG-1 5 6"), "the open alert: {stock}");
+        assert!(stock.contains("MUG-1 5 6 20"), "what to reorder: {stock}");
+        assert!(
+            stock.contains("MUG-1 damaged -2 5 dropped") && stock.contains("MUG-1 received 7 7 opening stock"),
+            "{stock}"
+        );
         app.settle().await;
         let shopfront = app.get(&format!("/api/v1/products/{id}"), None).await.json();
         assert_eq!(shopfront["images"][0]["alt"], "A blue mug", "customers see the picture");
