@@ -30,6 +30,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0004_outbox_origin.sql"),
         postgres: None,
     },
+    Migration {
+        context: "store",
+        version: 5,
+        name: "outbox_unpublished",
+        sql: include_str!("../migrations/0005_outbox_unpublished.sql"),
+        postgres: None,
+    },
 ];
 
 /// Records `event` in the outbox of `tx`; it is published once `tx` commits.
