@@ -22,13 +22,23 @@ pub use service::{AuditService, EXPORT_MAX};
 
 use std::sync::Arc;
 
-pub const MIGRATIONS: &[::store::Migration] = &[::store::Migration {
-    context: "audit",
-    version: 1,
-    name: "audit",
-    sql: include_str!("../migrations/0001_audit.sql"),
-    postgres: Some(include_str!("../migrations/0001_audit.postgres.sql")),
-}];
+pub const MIGRATIONS: &[::store::Migration] = &[
+    ::store::Migration {
+        context: "audit",
+        version: 1,
+        name: "audit",
+        sql: include_str!("../migrations/0001_audit.sql"),
+        postgres: None,
+    },
+    // Triggers are the one thing the two dialects write apart.
+    ::store::Migration {
+        context: "audit",
+        version: 2,
+        name: "audit_append_only",
+        sql: include_str!("../migrations/0002_audit_append_only.sql"),
+        postgres: Some(include_str!("../migrations/0002_audit_append_only.postgres.sql")),
+    },
+];
 
 /// The audit context for the application: its service and its module (the recorder of audited
 /// events, the admins' routes).

@@ -69,7 +69,7 @@ pub struct BenchArgs {
     /// Scenarios to run (comma-separated): search, search-hot, detail, category, health; the
     /// storefront's pages page-home, page-product, page-search, page-category, page-cart;
     /// cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders, the consoles' reads
-    /// sales-report and audit-list, image-serve (after
+    /// sales-report, audit-list, page-admin and page-seller, image-serve (after
     /// uploading up to 1,000 pictures, timed); and the
     /// measurements notify (orders to sent e-mails), follow (live-status streams held) and
     /// push (orders to pushes taken by a push service the bench runs), events (product edits
@@ -94,6 +94,11 @@ pub struct BenchArgs {
     pub admin_email: Option<String>,
     #[arg(long, env = "OXCART_BENCH_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
+    /// A seller account, for `page-seller`.
+    #[arg(long, env = "OXCART_BENCH_SELLER_EMAIL")]
+    pub seller_email: Option<String>,
+    #[arg(long, env = "OXCART_BENCH_SELLER_PASSWORD", hide_env_values = true)]
+    pub seller_password: Option<String>,
     /// Orders `seller-orders` places for one seller before it lists them (0: use those there),
     /// and `notify` and `push` place to measure their confirmations; product edits `events`
     /// makes; pictures `image-serve` uploads (at most 1,000).

@@ -99,6 +99,35 @@ pub async fn send_json(base_url: &str, spec: RequestSpec) -> anyhow::Result<(u16
     tokio::time::timeout(GET_JSON_TIMEOUT, exchange).await.map_err(|_| anyhow::anyhow!("{what}: no answer in time"))?
 }
 
+/// An answer read whole outside a measurement: status, headers (`set-cookie` among them) and
+/// body as text.
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+/// Sends one request outside a measurement (signing in through a page's form) and answers it
+/// whole.
+pub async fn send_raw(base_url: &str, spec: RequestSpec) -> anyhow::Result<Answer> {
+    let what = format!("{} {}", spec.method, spec.path_and_query);
+    let exchange = async {
+        let target = Arc::new(Target::resolve(base_url).await?);
+        let request = build_request(&target, spec)?;
+        let mut sender = target.connect().await?;
+        let response = sender.send_request(request).await.with_context(|| what.clone())?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let body = response.into_body().collect().await.with_context(|| what.clone())?.to_bytes();
+        anyhow::Ok(Answer { status, headers, body: String::from_utf8_lossy(&body).into_owned() })
+    };
+    tokio::time::timeout(GET_JSON_TIMEOUT, exchange).await.map_err(|_| anyhow::anyhow!("{what}: no answer in time"))?
+}
+
 /// GETs a text page outside a measurement (Prometheus `/metrics`); answers the status and body.
 pub async fn get_text(base_url: &str, path_and_query: &str) -> anyhow::Result<(u16, String)> {
     let exchange = async {

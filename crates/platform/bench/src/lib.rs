@@ -24,7 +24,7 @@ mod target;
 use std::fmt;
 use std::time::Duration;
 
-pub use conn::{get_json, get_text, send_json};
+pub use conn::{Answer, get_json, get_text, send_json, send_raw};
 pub use hyper::Method;
 pub use report::Report;
 pub use run::run;

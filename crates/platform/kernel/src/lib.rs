@@ -1,6 +1,7 @@
 //! Shared vocabulary of every Oxcart context: identifiers, time, errors rendered as
 //! RFC 9457 problem+json, the JSON body extractor, cursor pagination, the authenticated
-//! principal, where the work in hand comes from (origin) and the event envelope. Nothing here does I/O.
+//! principal, where the work in hand comes from (origin) and the event envelope. Nothing here
+//! does I/O.
 
 pub mod auth;
 pub mod body;

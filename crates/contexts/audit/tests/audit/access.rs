@@ -45,6 +45,9 @@ async fn filters_are_checked_and_the_export_is_csv() {
             assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "audit_filter_invalid".into()), "{bad}");
         }
         let r = app.get("/api/v1/admin/audit?cursor=aud_01JD3S0000000000000000000A", Some(&admin)).await;
+        assert_eq!(r.status, StatusCode::OK, "a cursor naming no entry is past the end");
+        assert_eq!(r.json()["items"], json!([]));
+        let r = app.get("/api/v1/admin/audit?cursor=nope", Some(&admin)).await;
         assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "invalid_cursor".into()));
 
         let (_, _, ann) = app.register("ann@example.com").await;

@@ -111,7 +111,7 @@ fn scenario(name: &str, site: &Site) -> anyhow::Result<Arc<dyn Scenario>> {
             .collect(),
         "page-category" => site.departments.iter().map(|c| format!("/c/{c}")).collect(),
         other => anyhow::bail!(
-            "unknown scenario `{other}`: use search, search-hot, detail, category, health, page-home, page-product, page-search, page-category, page-cart, cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders, sales-report, audit-list, image-serve, notify, follow, push or events"
+            "unknown scenario `{other}`: use search, search-hot, detail, category, health, page-home, page-product, page-search, page-category, page-cart, cart-add, reserve-hot, reserve-spread, checkout, pay, seller-orders, sales-report, audit-list, page-admin, page-seller, image-serve, notify, follow, push or events"
         ),
     };
     Ok(Arc::new(Paths { name: name.to_owned(), paths }))
@@ -202,14 +202,17 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let spread = args.scenarios.iter().any(|s| s == "reserve-spread");
     let site = discover(&args.url, if spread { 100 } else { 10 }).await?;
     let mut prepared = stock_scenarios(&args, &site).await?;
-    let reads: Vec<&str> =
-        ["sales-report", "audit-list"].into_iter().filter(|n| args.scenarios.iter().any(|s| s == n)).collect();
+    let reads: Vec<&str> = ["sales-report", "audit-list", "page-admin", "page-seller"]
+        .into_iter()
+        .filter(|n| args.scenarios.iter().any(|s| s == n))
+        .collect();
     if !reads.is_empty() {
         let (Some(email), Some(password)) = (&args.admin_email, &args.admin_password) else {
             anyhow::bail!("{} need an admin account: pass --admin-email and --admin-password", reads.join(", "))
         };
         let token = stock::login(&args.url, email, password).await?;
-        prepared.extend(consoles::prepare(&args.url, &token, &reads).await?);
+        let seller = args.seller_email.as_deref().zip(args.seller_password.as_deref());
+        prepared.extend(consoles::prepare(&args.url, &token, (email, password), seller, &reads).await?);
     }
     eprintln!(
         "{}: {} departments, {} categories, {} products sampled",
