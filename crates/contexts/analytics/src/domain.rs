@@ -109,6 +109,11 @@ pub fn sale_tallies(total: i64, currency: &str, lines: &[SoldLine]) -> (KeyTalli
     (sellers, products)
 }
 
+/// `revenue / orders`, rounded half up to the minor unit; 0 without orders.
+pub fn average_order_value(revenue: i64, orders: i64) -> i64 {
+    if orders == 0 { 0 } else { (2 * revenue + orders).div_euclid(2 * orders) }
+}
+
 /// A cancellation counts only for an order that had been confirmed.
 pub fn cancel_counts(from_state: &str) -> bool {
     !matches!(from_state, "pending" | "payment_pending")
@@ -117,6 +122,14 @@ pub fn cancel_counts(from_state: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_average_order_value_rounds_half_up() {
+        assert_eq!(average_order_value(0, 0), 0);
+        assert_eq!(average_order_value(1000, 3), 333);
+        assert_eq!(average_order_value(1001, 2), 501);
+        assert_eq!(average_order_value(1000, 4), 250);
+    }
 
     #[test]
     fn buckets_start_on_the_utc_hour_and_day() {

@@ -2,7 +2,7 @@
 //! consumer's inbox transaction, so a redelivered event counts once), and reading reports.
 
 use crate::api::ANALYTICS_READ;
-use crate::domain::{DAY, Grain, HOUR, Key, SoldLine, Tally, cancel_counts, sale_tallies};
+use crate::domain::{DAY, Grain, HOUR, Key, SoldLine, Tally, average_order_value, cancel_counts, sale_tallies};
 use crate::dto::*;
 use crate::store as sql;
 use kernel::auth::{Principal, Role};
@@ -143,7 +143,7 @@ impl AnalyticsService {
                 revenue: totals.revenue,
                 cancelled: totals.cancelled,
                 refunded: totals.refunded,
-                average_order_value: average(totals.revenue, totals.orders),
+                average_order_value: average_order_value(totals.revenue, totals.orders),
             },
             products,
         })
@@ -178,22 +178,4 @@ fn range_of(grain: Grain, q: &SalesQuery) -> Result<(i64, i64)> {
         return Err(Error::bad_request("analytics_range_invalid", "The range holds more than 744 buckets."));
     }
     Ok((since, until))
-}
-
-/// `revenue / orders`, half up; 0 without orders.
-fn average(revenue: i64, orders: i64) -> i64 {
-    if orders == 0 { 0 } else { (2 * revenue + orders).div_euclid(2 * orders) }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::average;
-
-    #[test]
-    fn the_average_order_value_rounds_half_up() {
-        assert_eq!(average(0, 0), 0);
-        assert_eq!(average(1000, 3), 333);
-        assert_eq!(average(1001, 2), 501);
-        assert_eq!(average(1000, 4), 250);
-    }
 }

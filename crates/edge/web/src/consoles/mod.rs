@@ -69,7 +69,7 @@ pub fn periods(shop: &Storefront, report: &SalesReportDto) -> Vec<Figures> {
                 refunded += b.refunded;
                 cancelled += b.cancelled;
             }
-            let average = if orders == 0 { 0 } else { (2 * revenue + orders) / (2 * orders) };
+            let average = analytics::domain::average_order_value(revenue, orders);
             Figures {
                 period,
                 orders,
